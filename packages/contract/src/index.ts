@@ -1,0 +1,22 @@
+export type { paths, components, operations as SpecOperations } from './generated/openapi.js';
+export { default as openapiDocument } from './generated/openapi.json';
+export { defineOperation } from './operationDef.js';
+export type { OperationDef, HttpMethod } from './operationDef.js';
+export { operations } from './operations.js';
+export type { OperationId, Operations } from './operations.js';
+export type { Pinned } from './schemas/pin.js';
+export { ErrorBodySchema, FieldErrorSchema } from './schemas/errors.js';
+export type { ErrorBody, FieldError } from './schemas/errors.js';
+export { HealthSchema } from './schemas/health.js';
+export type { Health } from './schemas/health.js';
+export {
+  ArtifactSchema,
+  ListTasksQuerySchema,
+  TaskHistoryEntrySchema,
+  TaskIdParamsSchema,
+  TaskRefSchema,
+  TaskSchema,
+  TaskStatusSchema,
+  WebhookTaskStatusSchema,
+} from './schemas/tasks.js';
+export type { Artifact, Task, TaskHistoryEntry, TaskRef, TaskStatus, WebhookTaskStatus } from './schemas/tasks.js';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** A region as clouddriver writes it (`{name: us-east-1}`) or as a bare string. */
+export const RegionSchema = z
+  .union([z.string().min(1), z.looseObject({ name: z.string().min(1) })])
+  .transform((r) => (typeof r === 'string' ? { name: r } : { name: r.name }));
+
+/** clouddriver's `aws.accounts[]` entry, plus outrigger's per-account `endpoint` override. */
+export const AccountSchema = z.looseObject({
+  name: z.string().min(1),
+  accountId: z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'))
+    .optional(),
+  environment: z.string().optional(),
+  accountType: z.string().optional(),
+  regions: z.array(RegionSchema).default([]),
+  /** `role/spinnakerManaged` (clouddriver's form, completed with accountId) or a full role ARN. */
+  assumeRole: z.string().min(1).optional(),
+  externalId: z.string().min(1).optional(),
+  sessionName: z.string().min(1).optional(),
+  lambdaEnabled: z.boolean().default(false),
+  ecsEnabled: z.boolean().default(true),
+  permissions: z
+    .object({
+      READ: z.array(z.string()).default([]),
+      WRITE: z.array(z.string()).default([]),
+    })
+    .default({ READ: [], WRITE: [] }),
+  /** Any AWS-compatible endpoint (LocalStack, MinIO, a proxy): every client of this account uses it. */
+  endpoint: z.url().optional(),
+});
+
+export const ConfigSchema = z.object({
+  server: z
+    .object({
+      port: z.number().int().min(0).max(65535).default(7011),
+      host: z.string().default('0.0.0.0'),
+      /** Largest JSON body accepted. */
+      bodyLimit: z.string().default('1mb'),
+      /** Public base URL, for `Location` headers and artifact references; defaults to the listening address. */
+      baseUrl: z.url().optional(),
+      shutdownTimeoutSeconds: z.number().positive().default(25),
+    })
+    .default({ port: 7011, host: '0.0.0.0', bodyLimit: '1mb', shutdownTimeoutSeconds: 25 }),
+  dataDir: z.string().default('./.outrigger'),
+  storage: z
+    .object({
+      type: z.enum(['sqlite', 'memory']).default('sqlite'),
+      /** SQLite file; defaults to `<dataDir>/outrigger.db`. */
+      path: z.string().optional(),
+    })
+    .default({ type: 'sqlite' }),
+  logging: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
+  auth: z
+    .object({
+      fiat: z
+        .object({
+          enabled: z.boolean().default(false),
+          baseUrl: z.url().optional(),
+          cacheSeconds: z.number().min(0).default(10),
+          timeoutMs: z.number().int().positive().default(5000),
+        })
+        .refine((f) => !f.enabled || f.baseUrl, { message: 'baseUrl is required when fiat is enabled', path: ['baseUrl'] })
+        .default({ enabled: false, cacheSeconds: 10, timeoutMs: 5000 }),
+    })
+    .default({ fiat: { enabled: false, cacheSeconds: 10, timeoutMs: 5000 } }),
+  aws: z
+    .looseObject({
+      defaultRegions: z.array(RegionSchema).default([{ name: 'us-east-1' }]),
+      accounts: z.array(AccountSchema).default([]),
+      client: z
+        .object({ maxAttempts: z.number().int().min(1).max(20).default(5) })
+        .default({ maxAttempts: 5 }),
+    })
+    .default({ defaultRegions: [{ name: 'us-east-1' }], accounts: [], client: { maxAttempts: 5 } })
+    .superRefine((aws, ctx) => {
+      const seen = new Set<string>();
+      aws.accounts.forEach((a, i) => {
+        if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'name'], message: `duplicate account name "${a.name}"` });
+        seen.add(a.name);
+        if (a.assumeRole && !a.assumeRole.startsWith('arn:') && !a.accountId)
+          ctx.addIssue({ code: 'custom', path: ['accounts', i, 'accountId'], message: 'accountId is required when assumeRole is not a full ARN' });
+      });
+    }),
+  /** The real clouddriver, when outrigger sits at Orca's `clouddriver.baseUrl` and forwards what it does not own. */
+  clouddriver: z.object({ baseUrl: z.url().optional() }).default({}),
+  /** Provider sections: each provider validates its own with `parseConfigSection`. */
+  lambda: z.record(z.string(), z.unknown()).default({}),
+  ecs: z.record(z.string(), z.unknown()).default({}),
+  bake: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type OutriggerConfig = z.infer<typeof ConfigSchema>;
+export type AccountConfig = OutriggerConfig['aws']['accounts'][number];

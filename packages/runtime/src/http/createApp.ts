@@ -1,0 +1,58 @@
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-dist';
+import type { Metrics } from './createMetrics.js';
+import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { requestContext } from './requestContext.js';
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  /** The bundled OpenAPI document, served at `/openapi.json` and browsable at `/api-docs`. */
+  openapiDocument: unknown;
+  /** Routers mounted in order (providers first); they bind their operations with `bindOperation`. */
+  routers: Router[];
+  /** Runs after the routers and before the 404 (e.g. the clouddriver passthrough). */
+  fallback?: express.RequestHandler;
+}
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>outrigger API reference</title>
+<link rel="stylesheet" href="/api-docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/api-docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api-docs/init.js"></script></body></html>`;
+const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, tryItOutEnabled: false });`;
+
+/**
+ * The express app every outrigger process serves: request ids and logs, `/metrics`, `/openapi.json`, the API reference
+ * at `/api-docs`, the given routers, then a 404 and the single error handler, all in Spinnaker's error shape.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestContext({ logger: deps.logger, metrics: deps.metrics }));
+  app.get('/metrics', async (_req, res) => {
+    res.locals.route = 'metrics';
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.locals.route = 'openapi';
+    res.json(deps.openapiDocument);
+  });
+  app.get(['/api-docs', '/api-docs/'], (_req, res) => {
+    res.locals.route = 'apiDocs';
+    res.type('html').send(docsPage);
+  });
+  app.get('/api-docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(docsInit);
+  });
+  app.use('/api-docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, maxAge: '1h' }));
+  for (const router of deps.routers) app.use(router);
+  if (deps.fallback) app.use(deps.fallback);
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import type { Health } from '@outrigger/contract';
+import type { Authorizer } from '../auth/createAuthorizer.js';
+import { NotFoundError } from '../errors/errors.js';
+import type { TaskRecord, TaskStore } from '../tasks/TaskStore.js';
+import { toClouddriverTask, toWebhookStatus } from '../tasks/taskState.js';
+import type { BindOperation } from './bindOperation.js';
+
+export type HealthCheck = () => Promise<{ status: 'UP' | 'DOWN'; details?: Record<string, unknown> }>;
+
+/**
+ * `GET /health` (Spring's `{"status":"UP"}`, 503 when a part is DOWN), and the task views: `GET /task`,
+ * `GET /task/{id}` (clouddriver's shape, what Orca polls) and `GET /tasks/{id}` (the webhook-stage status resource).
+ * Tasks of accounts the caller may not read answer 404, as if they did not exist.
+ */
+export function createCoreRouter(deps: { bind: BindOperation; store: TaskStore; authorizer: Authorizer; checks: Record<string, HealthCheck> }): Router {
+  const router = Router();
+  const { bind, store, authorizer } = deps;
+
+  bind(router, 'getHealth', async ({ res }) => {
+    const components: NonNullable<Health['components']> = {};
+    for (const [name, check] of Object.entries(deps.checks)) {
+      try {
+        components[name] = await check();
+      } catch (err) {
+        components[name] = { status: 'DOWN', details: { error: (err as Error).message } };
+      }
+    }
+    const status: Health['status'] = Object.values(components).every((c) => c.status === 'UP') ? 'UP' : 'DOWN';
+    res.status(status === 'UP' ? 200 : 503);
+    return { status, components };
+  });
+
+  async function readable(id: string, principal: Awaited<ReturnType<typeof authorizer.principalFor>>): Promise<TaskRecord> {
+    const task = await store.get(id);
+    if (!task) throw new NotFoundError(`Task not found (id: ${id})`);
+    if (task.account) {
+      const visible = authorizer.readableAccounts(principal).some((a) => a.name === task.account);
+      if (!visible) throw new NotFoundError(`Task not found (id: ${id})`);
+    }
+    return task;
+  }
+
+  bind(router, 'listTasks', async ({ query, principal }) => {
+    const accounts = authorizer.readableAccounts(await principal()).map((a) => a.name);
+    return (await store.list({ limit: query.limit, accounts })).map(toClouddriverTask);
+  });
+  bind(router, 'getTask', async ({ params, principal }) => toClouddriverTask(await readable(params.id, await principal())));
+  bind(router, 'getWebhookTaskStatus', async ({ params, principal }) => toWebhookStatus(await readable(params.id, await principal())));
+  return router;
+}

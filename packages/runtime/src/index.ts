@@ -1,0 +1,48 @@
+export { createAuthorizer } from './auth/createAuthorizer.js';
+export type { Authorizer } from './auth/createAuthorizer.js';
+export type { Action, Principal } from './auth/Principal.js';
+export { createAwsClientFactory, roleArnFor } from './aws/createAwsClientFactory.js';
+export type { AwsClientClass, AwsClientConfig, AwsClientFactory } from './aws/createAwsClientFactory.js';
+export { mapAwsError } from './aws/mapAwsError.js';
+export { waitUntil, WaitFailedError, WaitTimeoutError } from './aws/waitUntil.js';
+export type { WaitOptions, WaitState } from './aws/waitUntil.js';
+export { AccountSchema, ConfigSchema, RegionSchema } from './config/configSchema.js';
+export type { AccountConfig, OutriggerConfig } from './config/configSchema.js';
+export { ConfigError, loadConfig, parseConfigSection } from './config/loadConfig.js';
+export type { LoadedConfig } from './config/loadConfig.js';
+export {
+  AuthenticationError,
+  ConflictError,
+  fieldErrors,
+  InputError,
+  jsonPath,
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+  OutriggerError,
+  PayloadTooLargeError,
+  reasonPhrase,
+  ServiceUnavailableError,
+  statusFor,
+  UnsupportedMediaTypeError,
+  UpstreamError,
+} from './errors/index.js';
+export { createOperationBinder, toExpressPath } from './http/bindOperation.js';
+export type { BindDeps, BindOperation, OperationHandler, OperationInput, OperationResult } from './http/bindOperation.js';
+export { createApp } from './http/createApp.js';
+export type { AppDeps } from './http/createApp.js';
+export { createCoreRouter } from './http/createCoreRouter.js';
+export type { HealthCheck } from './http/createCoreRouter.js';
+export { createLogger, REDACT_PATHS } from './http/createLogger.js';
+export { createMetrics } from './http/createMetrics.js';
+export type { Metrics } from './http/createMetrics.js';
+export { errorBody, errorHandler, notFoundHandler } from './http/errorHandler.js';
+export type { Provider, ProviderDeps } from './provider/Provider.js';
+export { openSqlite } from './store/openSqlite.js';
+export type { SqliteDatabase } from './store/openSqlite.js';
+export { createTaskRunner } from './tasks/createTaskRunner.js';
+export type { Submission, TaskContext, TaskRunner, TaskWork } from './tasks/createTaskRunner.js';
+export { InMemoryTaskStore } from './tasks/InMemoryTaskStore.js';
+export { SqliteTaskStore } from './tasks/SqliteTaskStore.js';
+export type { NewTask, TaskFinish, TaskHistoryLine, TaskRecord, TaskState, TaskStore } from './tasks/TaskStore.js';
+export { ORCHESTRATION, orphanFinish, stateOf, toClouddriverTask, toWebhookStatus } from './tasks/taskState.js';

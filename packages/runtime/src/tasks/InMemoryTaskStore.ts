@@ -1,0 +1,86 @@
+import type { NewTask, TaskFinish, TaskRecord, TaskState, TaskStore } from './TaskStore.js';
+import { orphanFinish, stateOf } from './taskState.js';
+
+/** Tasks in a Map: for tests and `storage.type: memory`. Nothing survives a restart. */
+export class InMemoryTaskStore implements TaskStore {
+  private readonly tasks = new Map<string, TaskRecord>();
+
+  async create(input: NewTask, now: number) {
+    if (input.requestId) {
+      const existing = [...this.tasks.values()]
+        .filter((t) => t.requestId === input.requestId)
+        .sort((a, b) => b.startTimeMs - a.startTimeMs)[0];
+      if (existing && !(existing.failed && existing.retryable)) return { task: structuredClone(existing), created: false };
+    }
+    const task: TaskRecord = {
+      ...input,
+      startTimeMs: now,
+      heartbeatMs: now,
+      completed: false,
+      failed: false,
+      retryable: false,
+      canceled: false,
+      history: [{ phase: input.phase, status: input.status, timestamp: now }],
+      resultObjects: [],
+    };
+    this.tasks.set(task.id, task);
+    return { task: structuredClone(task), created: true };
+  }
+
+  async get(id: string) {
+    const t = this.tasks.get(id);
+    return t && structuredClone(t);
+  }
+
+  async list(options: { limit: number; accounts?: readonly string[] }) {
+    const allowed = options.accounts && new Set(options.accounts);
+    return [...this.tasks.values()]
+      .filter((t) => !allowed || !t.account || allowed.has(t.account))
+      .sort((a, b) => b.startTimeMs - a.startTimeMs)
+      .slice(0, options.limit)
+      .map((t) => structuredClone(t));
+  }
+
+  async appendHistory(id: string, phase: string, status: string, now: number) {
+    const t = this.tasks.get(id);
+    if (!t) return;
+    t.history.push({ phase, status, timestamp: now });
+    t.phase = phase;
+    t.status = status;
+    t.heartbeatMs = now;
+  }
+
+  async addResultObjects(id: string, objects: Record<string, unknown>[]) {
+    this.tasks.get(id)?.resultObjects.push(...structuredClone(objects));
+  }
+
+  async finish(id: string, f: TaskFinish, now: number) {
+    const t = this.tasks.get(id);
+    if (!t || t.completed) return;
+    if (f.resultObjects) t.resultObjects.push(...structuredClone(f.resultObjects));
+    t.history.push({ phase: f.phase, status: f.status, timestamp: now });
+    Object.assign(t, { phase: f.phase, status: f.status, completed: true, failed: f.failed, retryable: f.retryable, canceled: f.canceled ?? false, endTimeMs: now, heartbeatMs: now });
+  }
+
+  async heartbeat(ownerId: string, now: number) {
+    for (const t of this.tasks.values()) if (t.ownerId === ownerId && !t.completed) t.heartbeatMs = now;
+  }
+
+  async failOrphans(o: { exceptOwnerId: string; staleBeforeMs: number; now: number; message: (t: TaskRecord) => string }) {
+    const out: TaskRecord[] = [];
+    for (const t of this.tasks.values()) {
+      if (t.completed || t.ownerId === o.exceptOwnerId || t.heartbeatMs >= o.staleBeforeMs) continue;
+      await this.finish(t.id, orphanFinish(t, o.message(t)), o.now);
+      out.push(structuredClone(t));
+    }
+    return out;
+  }
+
+  async countByState() {
+    const counts: Record<TaskState, number> = { running: 0, succeeded: 0, failed: 0, canceled: 0 };
+    for (const t of this.tasks.values()) counts[stateOf(t)]++;
+    return counts;
+  }
+
+  async close() {}
+}

@@ -1,0 +1,194 @@
+import type { SqliteDatabase } from '../store/openSqlite.js';
+import type { NewTask, TaskFinish, TaskRecord, TaskState, TaskStore } from './TaskStore.js';
+import { orphanFinish, stateOf } from './taskState.js';
+
+interface Row {
+  id: string;
+  owner_id: string;
+  request_id: string | null;
+  operation: string;
+  account: string | null;
+  user_name: string | null;
+  start_ms: number;
+  end_ms: number | null;
+  heartbeat_ms: number;
+  phase: string;
+  status: string;
+  completed: number;
+  failed: number;
+  retryable: number;
+  canceled: number;
+  result_objects: string;
+}
+
+/** Tasks in SQLite (the default store): they survive restarts and are shared with the bake records' database file. */
+export class SqliteTaskStore implements TaskStore {
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS tasks (
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL,
+        request_id TEXT,
+        operation TEXT NOT NULL,
+        account TEXT,
+        user_name TEXT,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER,
+        heartbeat_ms INTEGER NOT NULL,
+        phase TEXT NOT NULL,
+        status TEXT NOT NULL,
+        completed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        retryable INTEGER NOT NULL DEFAULT 0,
+        canceled INTEGER NOT NULL DEFAULT 0,
+        result_objects TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX IF NOT EXISTS tasks_request ON tasks(request_id) WHERE request_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS tasks_open ON tasks(completed, owner_id);
+      CREATE INDEX IF NOT EXISTS tasks_start ON tasks(start_ms DESC);
+      CREATE TABLE IF NOT EXISTS task_history (
+        task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        phase TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        PRIMARY KEY (task_id, seq)
+      );
+    `);
+  }
+
+  private history(id: string) {
+    return this.db
+      .prepare<[string], { phase: string; status: string; ts: number }>('SELECT phase, status, ts FROM task_history WHERE task_id = ? ORDER BY seq')
+      .all(id)
+      .map((h) => ({ phase: h.phase, status: h.status, timestamp: h.ts }));
+  }
+
+  private toRecord(r: Row): TaskRecord {
+    return {
+      id: r.id,
+      ownerId: r.owner_id,
+      ...(r.request_id ? { requestId: r.request_id } : {}),
+      operation: r.operation,
+      ...(r.account ? { account: r.account } : {}),
+      ...(r.user_name ? { user: r.user_name } : {}),
+      startTimeMs: r.start_ms,
+      ...(r.end_ms !== null ? { endTimeMs: r.end_ms } : {}),
+      heartbeatMs: r.heartbeat_ms,
+      phase: r.phase,
+      status: r.status,
+      completed: r.completed === 1,
+      failed: r.failed === 1,
+      retryable: r.retryable === 1,
+      canceled: r.canceled === 1,
+      history: this.history(r.id),
+      resultObjects: JSON.parse(r.result_objects) as Record<string, unknown>[],
+    };
+  }
+
+  private row(id: string): Row | undefined {
+    return this.db.prepare<[string], Row>('SELECT * FROM tasks WHERE id = ?').get(id);
+  }
+
+  private appendLine(id: string, phase: string, status: string, now: number) {
+    this.db
+      .prepare('INSERT INTO task_history (task_id, seq, phase, status, ts) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_history WHERE task_id = ?), ?, ?, ?)')
+      .run(id, id, phase, status, now);
+  }
+
+  async create(input: NewTask, now: number) {
+    return this.db.transaction(() => {
+      if (input.requestId) {
+        const existing = this.db
+          .prepare<[string], Row>('SELECT * FROM tasks WHERE request_id = ? ORDER BY start_ms DESC LIMIT 1')
+          .get(input.requestId);
+        if (existing && !(existing.failed === 1 && existing.retryable === 1)) return { task: this.toRecord(existing), created: false };
+      }
+      this.db
+        .prepare(
+          'INSERT INTO tasks (id, owner_id, request_id, operation, account, user_name, start_ms, heartbeat_ms, phase, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(input.id, input.ownerId, input.requestId ?? null, input.operation, input.account ?? null, input.user ?? null, now, now, input.phase, input.status);
+      this.appendLine(input.id, input.phase, input.status, now);
+      return { task: this.toRecord(this.row(input.id)!), created: true };
+    })();
+  }
+
+  async get(id: string) {
+    const r = this.row(id);
+    return r && this.toRecord(r);
+  }
+
+  async list(options: { limit: number; accounts?: readonly string[] }) {
+    const rows = options.accounts
+      ? this.db
+          .prepare<unknown[], Row>(
+            `SELECT * FROM tasks WHERE account IS NULL OR account IN (${options.accounts.map(() => '?').join(',') || "''"}) ORDER BY start_ms DESC LIMIT ?`,
+          )
+          .all(...options.accounts, options.limit)
+      : this.db.prepare<[number], Row>('SELECT * FROM tasks ORDER BY start_ms DESC LIMIT ?').all(options.limit);
+    return rows.map((r) => this.toRecord(r));
+  }
+
+  async appendHistory(id: string, phase: string, status: string, now: number) {
+    this.db.transaction(() => {
+      const changed = this.db.prepare('UPDATE tasks SET phase = ?, status = ?, heartbeat_ms = ? WHERE id = ?').run(phase, status, now, id).changes;
+      if (changed) this.appendLine(id, phase, status, now);
+    })();
+  }
+
+  async addResultObjects(id: string, objects: Record<string, unknown>[]) {
+    this.db.transaction(() => {
+      const r = this.row(id);
+      if (!r) return;
+      const merged = [...(JSON.parse(r.result_objects) as unknown[]), ...objects];
+      this.db.prepare('UPDATE tasks SET result_objects = ? WHERE id = ?').run(JSON.stringify(merged), id);
+    })();
+  }
+
+  async finish(id: string, f: TaskFinish, now: number) {
+    this.db.transaction(() => {
+      const r = this.row(id);
+      if (!r || r.completed) return;
+      const results = f.resultObjects ? [...(JSON.parse(r.result_objects) as unknown[]), ...f.resultObjects] : JSON.parse(r.result_objects);
+      this.db
+        .prepare(
+          'UPDATE tasks SET phase = ?, status = ?, completed = 1, failed = ?, retryable = ?, canceled = ?, end_ms = ?, heartbeat_ms = ?, result_objects = ? WHERE id = ?',
+        )
+        .run(f.phase, f.status, f.failed ? 1 : 0, f.retryable ? 1 : 0, f.canceled ? 1 : 0, now, now, JSON.stringify(results), id);
+      this.appendLine(id, f.phase, f.status, now);
+    })();
+  }
+
+  async heartbeat(ownerId: string, now: number) {
+    this.db.prepare('UPDATE tasks SET heartbeat_ms = ? WHERE owner_id = ? AND completed = 0').run(now, ownerId);
+  }
+
+  async failOrphans(o: { exceptOwnerId: string; staleBeforeMs: number; now: number; message: (t: TaskRecord) => string }) {
+    const rows = this.db
+      .prepare<[string, number], Row>('SELECT * FROM tasks WHERE completed = 0 AND owner_id != ? AND heartbeat_ms < ?')
+      .all(o.exceptOwnerId, o.staleBeforeMs);
+    const out: TaskRecord[] = [];
+    for (const r of rows) {
+      const t = this.toRecord(r);
+      await this.finish(t.id, orphanFinish(t, o.message(t)), o.now);
+      out.push((await this.get(t.id))!);
+    }
+    return out;
+  }
+
+  async countByState() {
+    const counts: Record<TaskState, number> = { running: 0, succeeded: 0, failed: 0, canceled: 0 };
+    const rows = this.db
+      .prepare<[], { completed: number; failed: number; canceled: number; n: number }>(
+        'SELECT completed, failed, canceled, COUNT(*) AS n FROM tasks GROUP BY completed, failed, canceled',
+      )
+      .all();
+    for (const r of rows) counts[stateOf({ completed: r.completed === 1, failed: r.failed === 1, canceled: r.canceled === 1 })] += r.n;
+    return counts;
+  }
+
+  async close() {
+    // The database is owned by whoever opened it (compose), which closes it once every store is done.
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskStore } from './TaskStore.js';
+
+/** The contract every TaskStore keeps. Each implementation's test calls this with a factory for a fresh store. */
+export function runTaskStoreCases(name: string, makeStore: () => Promise<TaskStore> | TaskStore) {
+  describe(`${name} (TaskStore cases)`, () => {
+    const base = { ownerId: 'owner-a', operation: 'createLambdaFunction', phase: 'ORCHESTRATION', status: 'Initializing Orchestration Task' };
+
+    it('creates, reads and appends history in order', async () => {
+      const store = await makeStore();
+      const { task, created } = await store.create({ ...base, id: 't1', account: 'prod' }, 1000);
+      expect(created).toBe(true);
+      expect(task).toMatchObject({ id: 't1', account: 'prod', completed: false, startTimeMs: 1000 });
+      await store.appendHistory('t1', 'CREATE', 'Creating function', 1001);
+      await store.addResultObjects('t1', [{ functionName: 'a' }]);
+      const t = await store.get('t1');
+      expect(t?.history.map((h) => h.status)).toEqual(['Initializing Orchestration Task', 'Creating function']);
+      expect(t?.status).toBe('Creating function');
+      expect(t?.resultObjects).toEqual([{ functionName: 'a' }]);
+      expect(await store.get('missing')).toBeUndefined();
+      await store.close();
+    });
+
+    it('finishes once, and a finished task does not change again', async () => {
+      const store = await makeStore();
+      await store.create({ ...base, id: 't2' }, 1);
+      await store.finish('t2', { failed: false, retryable: false, phase: 'ORCHESTRATION', status: 'Orchestration completed.', resultObjects: [{ v: 1 }] }, 5);
+      await store.finish('t2', { failed: true, retryable: true, phase: 'ORCHESTRATION', status: 'late' }, 6);
+      const t = await store.get('t2');
+      expect(t).toMatchObject({ completed: true, failed: false, endTimeMs: 5, status: 'Orchestration completed.' });
+      expect(t?.resultObjects).toEqual([{ v: 1 }]);
+      expect(await store.countByState()).toEqual({ running: 0, succeeded: 1, failed: 0, canceled: 0 });
+      await store.close();
+    });
+
+    it('returns the existing task for a repeated clientRequestId unless it failed retryably', async () => {
+      const store = await makeStore();
+      const first = await store.create({ ...base, id: 'a', requestId: 'req-1' }, 1);
+      const again = await store.create({ ...base, id: 'b', requestId: 'req-1' }, 2);
+      expect(again).toMatchObject({ created: false, task: { id: 'a' } });
+      expect(first.created).toBe(true);
+      await store.finish('a', { failed: true, retryable: true, phase: 'ORCHESTRATION', status: 'failed' }, 3);
+      const retry = await store.create({ ...base, id: 'c', requestId: 'req-1' }, 4);
+      expect(retry).toMatchObject({ created: true, task: { id: 'c' } });
+      await store.finish('c', { failed: true, retryable: false, phase: 'ORCHESTRATION', status: 'failed' }, 5);
+      expect((await store.create({ ...base, id: 'd', requestId: 'req-1' }, 6)).task.id).toBe('c');
+      await store.close();
+    });
+
+    it('lists newest first, filtered by account', async () => {
+      const store = await makeStore();
+      await store.create({ ...base, id: 'x', account: 'prod' }, 1);
+      await store.create({ ...base, id: 'y', account: 'test' }, 2);
+      await store.create({ ...base, id: 'z' }, 3);
+      expect((await store.list({ limit: 10 })).map((t) => t.id)).toEqual(['z', 'y', 'x']);
+      expect((await store.list({ limit: 10, accounts: ['prod'] })).map((t) => t.id)).toEqual(['z', 'x']);
+      expect((await store.list({ limit: 10, accounts: [] })).map((t) => t.id)).toEqual(['z']);
+      expect((await store.list({ limit: 1 })).map((t) => t.id)).toEqual(['z']);
+      await store.close();
+    });
+
+    it('fails orphans of dead owners as retryable, leaving live owners alone', async () => {
+      const store = await makeStore();
+      await store.create({ ...base, id: 'dead', ownerId: 'old' }, 100);
+      await store.create({ ...base, id: 'mine', ownerId: 'me' }, 100);
+      await store.create({ ...base, id: 'alive', ownerId: 'other' }, 100);
+      await store.heartbeat('other', 500);
+      const failed = await store.failOrphans({ exceptOwnerId: 'me', staleBeforeMs: 400, now: 600, message: (t) => `owner ${t.ownerId} died` });
+      expect(failed.map((t) => t.id)).toEqual(['dead']);
+      const dead = await store.get('dead');
+      expect(dead).toMatchObject({ completed: true, failed: true, retryable: true });
+      expect(dead?.resultObjects[0]).toMatchObject({ type: 'EXCEPTION', message: 'owner old died', retryable: true });
+      expect((await store.get('mine'))?.completed).toBe(false);
+      expect((await store.get('alive'))?.completed).toBe(false);
+      expect(await store.countByState()).toEqual({ running: 2, succeeded: 0, failed: 1, canceled: 0 });
+      await store.close();
+    });
+  });
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@outrigger/runtime';
+import { serve } from './serve.js';
+
+const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
+
+usage:
+  outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
+  outrigger help
+
+serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
+          embedded defaults: SQLite under ./.outrigger/, no AWS accounts. --config (or OUTRIGGER_CONFIG) names a
+          YAML file in clouddriver's and Rosco's shapes; see README.md.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === 'serve') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'clouddriver-url': { type: 'string' },
+      },
+      strict: true,
+    });
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port: expected a port number, got "${values.port}"`);
+    const serving = await serve({
+      ...(values.config ? { configFile: values.config } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(values.host ? { host: values.host } : {}),
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      ...(values['clouddriver-url'] ? { clouddriverUrl: values['clouddriver-url'] } : {}),
+    });
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        serving.composed.logger.info({ signal }, 'signal received');
+        serving.stop().then(resolve, resolve);
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+    });
+    return 0;
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`outrigger: ${(err as Error).message}\n`);
+      if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`\n${USAGE}`);
+      process.exit(2);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`outrigger: ${(err as Error).message}: another process uses that port; pass --port\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`outrigger: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { loadConfig } from '@outrigger/runtime';
+import { compose, type Composed } from './compose.js';
+
+export interface ServeOptions {
+  configFile?: string;
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  clouddriverUrl?: string;
+  /** Where the start-up lines go (stdout by default). */
+  print?: (line: string) => void;
+}
+
+export interface Serving {
+  composed: Composed;
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Loads config, composes the providers, listens, and stops cleanly: `outrigger serve`. */
+export async function serve(options: ServeOptions = {}): Promise<Serving> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const overrides: Record<string, unknown> = {
+    server: { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
+  };
+  const { config, source } = loadConfig({ ...(options.configFile ? { file: options.configFile } : {}), overrides });
+  const composed = await compose({ config, configSource: source });
+  const server = composed.app.listen(config.server.port, config.server.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  const shownHost = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  await composed.start({ baseUrl: url });
+  print(`outrigger listening on ${url} (config: ${source}, storage: ${config.storage.type}${config.storage.type === 'sqlite' ? ` under ${composed.deps.dataDir}` : ''})`);
+  print(`API reference: ${url}/api-docs   health: ${url}/health   metrics: ${url}/metrics`);
+  if (composed.providers.length) print(`providers: ${composed.providers.map((p) => p.name).join(', ')}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      composed.logger.info('shutting down: no new connections, draining running tasks');
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await composed.close();
+      server.closeAllConnections();
+      await closed;
+    })());
+  return { composed, server, url, stop };
+}

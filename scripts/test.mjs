@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm test`: everything the tests need, then the drift checks, then every test, ending with `N passed, N failed`.
+//  1. Packer (Debian's `packer` package) must be on PATH: the bake tests run the real Packer. As root with apt-get,
+//     it is installed; otherwise the exact command to run is printed.
+//  2. `npm run check`: the spec lints clean, generated files are current, `tsc -b` passes over packages and tests.
+//  3. vitest over packages/*/src and test/, with the totals printed as one plain line.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+const has = (cmd) => spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0;
+
+function ensurePacker() {
+  if (has('packer')) return;
+  const manual = 'install it with: sudo apt-get update && sudo apt-get install -y packer   (Debian/Ubuntu package "packer")';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    console.error(`npm test: Packer is not on PATH and cannot be installed from here; ${manual}`);
+    process.exit(1);
+  }
+  console.log('npm test: installing Packer from Debian packages (apt-get install -y packer)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = run('apt-get', ['install', '-y', '--no-install-recommends', 'packer'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) {
+    run('apt-get', ['update'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    r = run('apt-get', ['install', '-y', '--no-install-recommends', 'packer'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  if (r.status !== 0 || !has('packer')) {
+    console.error(`npm test: apt-get could not install Packer (exit ${r.status}); ${manual}`);
+    process.exit(1);
+  }
+}
+
+ensurePacker();
+const check = run('npm', ['run', '-s', 'check']);
+if (check.status !== 0) {
+  console.error('npm test: `npm run check` failed (contract drift or type errors); see above.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-test-'));
+const report = path.join(dir, 'vitest.json');
+const vitest = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+let passed = 0;
+let failed = 0;
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) + r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.length).length;
+} catch {
+  failed = Math.max(failed, 1);
+}
+rmSync(dir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(vitest.status === 0 && failed === 0 ? 0 : 1);
