@@ -305,6 +305,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "UP",
+                     *       "components": {
+                     *         "taskStore": {
+                     *           "status": "UP",
+                     *           "details": {
+                     *             "type": "sqlite"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };

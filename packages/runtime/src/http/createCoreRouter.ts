@@ -13,11 +13,22 @@ export type HealthCheck = () => Promise<{ status: 'UP' | 'DOWN'; details?: Recor
  * `GET /task/{id}` (clouddriver's shape, what Orca polls) and `GET /tasks/{id}` (the webhook-stage status resource).
  * Tasks of accounts the caller may not read answer 404, as if they did not exist.
  */
-export function createCoreRouter(deps: { bind: BindOperation; store: TaskStore; authorizer: Authorizer; checks: Record<string, HealthCheck> }): Router {
+export function createCoreRouter(deps: {
+  bind: BindOperation;
+  store: TaskStore;
+  authorizer: Authorizer;
+  checks: Record<string, HealthCheck>;
+  /** How long one run of the checks answers /health (default 1000 ms). */
+  healthCacheMs?: number;
+}): Router {
   const router = Router();
   const { bind, store, authorizer } = deps;
 
-  bind(router, 'getHealth', async ({ res }) => {
+  // Checks run at most once per `healthCacheMs` however often probes and load balancers ask; concurrent probes
+  // share one run.
+  const cacheMs = deps.healthCacheMs ?? 1000;
+  let cached: { at: number; health: Promise<Health> } | undefined;
+  async function runChecks(): Promise<Health> {
     const components: NonNullable<Health['components']> = {};
     for (const [name, check] of Object.entries(deps.checks)) {
       try {
@@ -27,8 +38,14 @@ export function createCoreRouter(deps: { bind: BindOperation; store: TaskStore; 
       }
     }
     const status: Health['status'] = Object.values(components).every((c) => c.status === 'UP') ? 'UP' : 'DOWN';
-    res.status(status === 'UP' ? 200 : 503);
     return { status, components };
+  }
+  bind(router, 'getHealth', async ({ res }) => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= cacheMs) cached = { at: now, health: runChecks() };
+    const health = await cached.health;
+    res.status(health.status === 'UP' ? 200 : 503);
+    return health;
   });
 
   async function readable(id: string, principal: Awaited<ReturnType<typeof authorizer.principalFor>>): Promise<TaskRecord> {

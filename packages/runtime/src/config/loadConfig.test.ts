@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './loadConfig.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-config-'));
+function file(name: string, text: string) {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with no file', () => {
+    const { config, source } = loadConfig({ env: {} });
+    expect(source).toBe('(defaults)');
+    expect(config).toMatchObject({ server: { port: 7011 }, dataDir: './.outrigger', storage: { type: 'sqlite' }, aws: { accounts: [] } });
+  });
+
+  it("reads clouddriver's aws.accounts shape, pasted as is, with the endpoint override", () => {
+    const p = file(
+      'cd.yml',
+      `aws:
+  enabled: true
+  defaultAssumeRole: role/spinnakerManaged
+  accounts:
+    - name: prod
+      accountId: "123456789012"
+      regions: [{name: us-east-1}, {name: eu-west-1}]
+      assumeRole: role/spinnakerManaged
+      externalId: abc
+      lambdaEnabled: true
+      permissions: {READ: [devs], WRITE: [ops]}
+      defaultKeyPair: ignored
+    - name: local
+      regions: [us-east-1]
+      endpoint: http://127.0.0.1:4566
+`,
+    );
+    const { config, source } = loadConfig({ file: p, env: {} });
+    expect(source).toBe(p);
+    expect(config.aws.accounts[0]).toMatchObject({ name: 'prod', accountId: '123456789012', regions: [{ name: 'us-east-1' }, { name: 'eu-west-1' }], lambdaEnabled: true, permissions: { READ: ['devs'], WRITE: ['ops'] } });
+    expect(config.aws.accounts[1]).toMatchObject({ name: 'local', regions: [{ name: 'us-east-1' }], endpoint: 'http://127.0.0.1:4566', lambdaEnabled: false });
+  });
+
+  it('names the file, the key path and what was expected for every problem', () => {
+    const p = file('bad.yml', 'server:\n  port: "eighty"\naws:\n  accounts:\n    - name: a\n      regions: us-east-1\n      accountId: "12"\n');
+    let err: unknown;
+    try {
+      loadConfig({ file: p, env: {} });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toContain(`${p}: server.port: Invalid input: expected number, received string`);
+    expect(message).toContain(`${p}: aws.accounts[0].regions: Invalid input: expected array, received string`);
+    expect(message).toContain(`${p}: aws.accounts[0].accountId:`);
+    expect(message).toContain('a 12-digit AWS account id');
+  });
+
+  it('refuses duplicate account names', () => {
+    const p = file('dup.yml', 'aws:\n  accounts:\n    - name: a\n    - name: a\n');
+    expect(() => loadConfig({ file: p, env: {} })).toThrow(`${p}: aws.accounts[1].name: duplicate account name "a"`);
+  });
+
+  it('reports YAML syntax errors and missing files with the file name', () => {
+    expect(() => loadConfig({ file: file('syntax.yml', 'server: [\n'), env: {} })).toThrow(/syntax\.yml: /);
+    expect(() => loadConfig({ file: path.join(dir, 'nope.yml'), env: {} })).toThrow(/nope\.yml: cannot read the config file \(ENOENT\)/);
+  });
+
+  it('reads OUTRIGGER_CONFIG and fills ${VAR} and ${VAR:default} from the environment', () => {
+    const p = file('env.yml', 'server:\n  baseUrl: ${PUBLIC_URL}\ndataDir: ${DATA_DIR:/var/lib/outrigger}\n');
+    const { config } = loadConfig({ env: { OUTRIGGER_CONFIG: p, PUBLIC_URL: 'https://outrigger.example.com' } });
+    expect(config.server.baseUrl).toBe('https://outrigger.example.com');
+    expect(config.dataDir).toBe('/var/lib/outrigger');
+    expect(() => loadConfig({ file: p, env: {} })).toThrow(/server\.baseUrl: environment variable PUBLIC_URL is not set/);
+  });
+
+  it('requires fiat.baseUrl when fiat is enabled', () => {
+    const p = file('fiat.yml', 'auth:\n  fiat:\n    enabled: true\n');
+    expect(() => loadConfig({ file: p, env: {} })).toThrow(/auth\.fiat\.baseUrl: baseUrl is required when fiat is enabled/);
+  });
+});
