@@ -36,14 +36,14 @@ describe('compose with the embedded SQLite store', () => {
     // Second process on the same data directory.
     const second = await compose({ config, logger, ownerId: 'new-process@host' });
     const b = await listen(second);
-    const finished = await (await fetch(`${b.url}/task/${done.task.id}`)).json();
+    const finished = (await (await fetch(`${b.url}/task/${done.task.id}`)).json()) as any;
     expect(finished).toMatchObject({ status: { completed: true, failed: false }, resultObjects: [{ serverGroupNames: ['us-east-1:app-v001'] }] });
     expect(finished.history.map((h: { status: string }) => h.status)).toContain('Registered task definition');
 
-    const orphan = await (await fetch(`${b.url}/task/${hung.task.id}`)).json();
+    const orphan = (await (await fetch(`${b.url}/task/${hung.task.id}`)).json()) as any;
     expect(orphan).toMatchObject({ status: { completed: true, failed: true, retryable: true } });
     expect(orphan.resultObjects[0].message).toMatch(/^outrigger stopped while this task was running \(owner dead-process@host, last seen .+\); the createLambdaFunction operation may be partly applied\. Check the resource, then re-run the stage\.$/);
-    const webhook = await (await fetch(`${b.url}/tasks/${hung.task.id}`)).json();
+    const webhook = (await (await fetch(`${b.url}/tasks/${hung.task.id}`)).json()) as any;
     expect(webhook).toMatchObject({ status: 'TERMINAL', message: expect.stringContaining('outrigger stopped while this task was running') });
 
     b.server.closeAllConnections();

@@ -50,7 +50,7 @@ afterAll(() => server.close());
 
 const get = async (path: string, headers: Record<string, string> = {}) => {
   const res = await fetch(url + path, { headers });
-  return { status: res.status, body: await res.json().catch(() => undefined), headers: res.headers };
+  return { status: res.status, body: (await res.json().catch(() => undefined)) as any, headers: res.headers };
 };
 
 describe('createApp', () => {
