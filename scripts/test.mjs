@@ -3,7 +3,8 @@
 //  1. Packer (Debian's `packer` package) must be on PATH: the bake tests run the real Packer. As root with apt-get,
 //     it is installed; otherwise the exact command to run is printed.
 //  2. `npm run check`: the spec lints clean, generated files are current, `tsc -b` passes over packages and tests.
-//  3. vitest over packages/*/src and test/, with the totals printed as one plain line.
+//  3. `npm run build` (the end-to-end tests run the built CLI).
+//  4. vitest over packages/*/src and test/, with the totals printed as one plain line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,14 @@ ensurePacker();
 const check = run('npm', ['run', '-s', 'check']);
 if (check.status !== 0) {
   console.error('npm test: `npm run check` failed (contract drift or type errors); see above.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+// The end-to-end tests run the built `outrigger` command.
+const build = run('npm', ['run', '-s', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) {
+  console.error('npm test: `npm run build` failed; see above.');
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

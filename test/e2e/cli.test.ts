@@ -1,0 +1,59 @@
+// The `outrigger` command as an operator runs it: the built CLI (npm test builds it first), a real process, signals.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cli = path.resolve(import.meta.dirname, '../../packages/server/dist/cli.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OUTRIGGER_CONFIG: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function until(cond: () => boolean, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('outrigger serve', () => {
+  it('starts on embedded defaults, prints where it listens and the API reference, and stops cleanly on SIGTERM', async () => {
+    const p = run(['serve', '--port', '0', '--host', '127.0.0.1']);
+    await until(() => /API reference: /.test(p.out()));
+    const url = /listening on (http:\/\/\S+)/.exec(p.out())![1]!;
+    expect(p.out()).toContain(`API reference: ${url}/api-docs`);
+    expect(p.out()).toContain(`storage: sqlite under ${path.join(dir, '.outrigger')}`);
+    const health = await fetch(`${url}/health`);
+    expect(await health.json()).toMatchObject({ status: 'UP' });
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('refuses a bad config file with the file, key path and expectation, exit code 2', async () => {
+    const file = path.join(dir, 'bad.yml');
+    writeFileSync(file, 'server:\n  port: seventy\n');
+    const p = run(['serve', '--config', file]);
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toContain(`${file}: server.port: Invalid input: expected number, received string`);
+  });
+
+  it('refuses unknown flags and bad ports with usage, exit code 2', async () => {
+    const a = run(['serve', '--port', 'abc']);
+    expect(await a.exited).toBe(2);
+    expect(a.err()).toContain('--port: expected a port number, got "abc"');
+    const b = run(['serve', '--nope']);
+    expect(await b.exited).toBe(2);
+    expect(b.err()).toMatch(/Unknown option '--nope'/);
+  });
+});
