@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { operations, type OperationId, type Operations } from '@outrigger/contract';
+import { operations, type OperationDef, type OperationId, type Operations } from '@outrigger/contract';
 import type { Authorizer } from '../auth/createAuthorizer.js';
 import type { Principal } from '../auth/Principal.js';
 import { InputError, UnsupportedMediaTypeError } from '../errors/errors.js';
@@ -51,14 +51,7 @@ export function toExpressPath(specPath: string): string {
 export function createOperationBinder(deps: BindDeps): BindOperation {
   const json = express.json({ limit: deps.bodyLimit, type: () => true });
   return (router, operationId, handler) => {
-    const def = operations[operationId] as (typeof operations)[OperationId] & {
-      params?: z.ZodType;
-      query?: z.ZodType;
-      body?: z.ZodType;
-      response?: z.ZodType;
-      status?: number;
-      rawBody?: boolean;
-    };
+    const def: OperationDef = operations[operationId];
     const path = toExpressPath(def.path);
     const route = router.route(path);
     const mark: express.RequestHandler = (_req, res, next) => {

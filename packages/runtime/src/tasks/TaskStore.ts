@@ -5,18 +5,10 @@ export interface TaskHistoryLine {
 }
 
 /** A stored task. `toClouddriverTask` turns it into the wire shape. */
-export interface TaskRecord {
-  id: string;
-  ownerId: string;
-  requestId?: string;
-  operation: string;
-  account?: string;
-  user?: string;
+export interface TaskRecord extends NewTask {
   startTimeMs: number;
   endTimeMs?: number;
   heartbeatMs: number;
-  phase: string;
-  status: string;
   completed: boolean;
   failed: boolean;
   retryable: boolean;
