@@ -1,0 +1,14 @@
+export { parseTaskDefinitionArtifact } from './resolve/parseTaskDefinitionArtifact.js';
+export type { ParseResult } from './resolve/parseTaskDefinitionArtifact.js';
+export { bindImages, imageRepository, isPlaceholderImage, resolveImageDescription } from './resolve/bindImages.js';
+export type { ArtifactRef, ContainerMapping, ImageArtifactRule, ImageBinding, ImageBindingInput, ImageContext, ImageDescription } from './resolve/bindImages.js';
+export { applyOverrides } from './resolve/applyOverrides.js';
+export type { ContainerOverride, StageOverrides } from './resolve/applyOverrides.js';
+export { mergePatch } from './resolve/mergePatch.js';
+export { injectServerGroup, usesFargate } from './resolve/injectServerGroup.js';
+export type { ServerGroupContext } from './resolve/injectServerGroup.js';
+export { preflightTaskDefinition } from './resolve/preflightTaskDefinition.js';
+export type { PreflightService } from './resolve/preflightTaskDefinition.js';
+export { resolveTaskDefinition } from './resolve/resolveTaskDefinition.js';
+export type { ResolveInput, ResolveResult } from './resolve/resolveTaskDefinition.js';
+export type { ContainerDefinition, Finding, ReportEntry, TaskDefinition } from './resolve/types.js';
