@@ -18,3 +18,5 @@ export type { EcsConfig } from './config/EcsConfigSchema.js';
 export { diffTaskDefinitions } from './resolve/diffTaskDefinitions.js';
 export type { DiffChange } from './resolve/diffTaskDefinitions.js';
 export { clusterNameOf, nextSequenceCandidates, serverGroupName } from './resolve/serverGroupNames.js';
+export { ECS_CLI_USAGE, runEcsCommand } from './cli/runEcsCommand.js';
+export type { CliIo } from './cli/runEcsCommand.js';
