@@ -38,6 +38,9 @@ export class FakeAws {
   alarms = new Map<string, Record<string, any>>();
   // S3
   objects = new Map<string, string>();
+  // EC2
+  subnets: { SubnetId: string; VpcId: string; AvailabilityZone: string; Tags?: { Key: string; Value: string }[] }[] = [];
+  securityGroups: { GroupId: string; GroupName: string; VpcId: string }[] = [];
   // Cloud Map
   sdServices = new Map<string, string>();
 
@@ -237,6 +240,15 @@ export class FakeAws {
         const body = this.objects.get(`${input.Bucket}/${input.Key}`);
         if (body === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
         return { ContentLength: Buffer.byteLength(body), Body: { transformToString: async () => body } };
+      }
+      // ---- EC2
+      case 'DescribeSubnets':
+        if (input.SubnetIds) return { Subnets: this.subnets.filter((x) => input.SubnetIds.includes(x.SubnetId)) };
+        return { Subnets: this.subnets.filter((x) => x.Tags?.some((t) => t.Key === 'immutable_metadata')) };
+      case 'DescribeSecurityGroups': {
+        const names: string[] = input.Filters.find((f: { Name: string }) => f.Name === 'group-name')?.Values ?? [];
+        const vpcs: string[] | undefined = input.Filters.find((f: { Name: string }) => f.Name === 'vpc-id')?.Values;
+        return { SecurityGroups: this.securityGroups.filter((g) => names.includes(g.GroupName) && (!vpcs || vpcs.includes(g.VpcId))) };
       }
       // ---- Cloud Map
       case 'GetService':

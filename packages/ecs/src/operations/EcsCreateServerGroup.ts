@@ -18,7 +18,9 @@ import {
 import { GetServiceCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { EcsDeploymentFields, EcsRenderRequest } from '@outrigger/contract';
 import { InputError, type AccountConfig, type TaskContext } from '@outrigger/runtime';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { callAws } from '../aws/callAws.js';
+import { resolveSecurityGroups, resolveSubnets, vpcsOfSubnets } from '../aws/resolveNetwork.js';
 import { copyScaling, createScalingPolicies } from '../aws/copyScaling.js';
 import type { EcsContext } from '../EcsContext.js';
 import { clusterNameOf } from '../resolve/serverGroupNames.js';
@@ -138,10 +140,25 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
     }
 
     const awsvpc = td.networkMode === 'awsvpc';
-    if (awsvpc && !d.subnetIds?.length) {
-      throw new InputError('awsvpc needs subnets: give subnetIds (subnetTypes lookup is not supported by outrigger yet).', {
-        errors: [{ field: '$.body.subnetIds', message: 'required for awsvpc' }],
-      });
+    let subnets = d.subnetIds ?? [];
+    let securityGroups = d.securityGroupIds ?? [];
+    if (awsvpc) {
+      const types = d.subnetTypes?.length ? d.subnetTypes : d.subnetType ? [d.subnetType] : [];
+      const ec2 = ctx.deps.aws.client(EC2Client, account, region);
+      const o = ctx.sleep ? { sleep: ctx.sleep } : {};
+      let vpcIds: string[] = [];
+      if (!subnets.length && types.length) {
+        ({ subnetIds: subnets, vpcIds } = await resolveSubnets(ec2, types, d.availabilityZones?.[region] ?? [], o));
+        await say(`Subnets for ${types.join(', ')}: ${subnets.join(', ')}.`);
+      }
+      if (!subnets.length) {
+        throw new InputError('awsvpc needs subnets: give subnetTypes (or subnetIds).', { errors: [{ field: '$.body.subnetTypes', message: 'required for awsvpc' }] });
+      }
+      if (d.securityGroupNames?.length) {
+        if (!vpcIds.length) vpcIds = await vpcsOfSubnets(ec2, subnets, o);
+        securityGroups = [...securityGroups, ...(await resolveSecurityGroups(ec2, d.securityGroupNames, vpcIds, o))];
+        await say(`Security groups: ${securityGroups.join(', ')}.`);
+      }
     }
     const tags = [
       ...Object.entries(d.tags ?? {}).map(([key, value]) => ({ key, value })),
@@ -163,8 +180,8 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
         ? {
             networkConfiguration: {
               awsvpcConfiguration: {
-                subnets: d.subnetIds!,
-                ...(d.securityGroupIds?.length ? { securityGroups: d.securityGroupIds } : {}),
+                subnets,
+                ...(securityGroups.length ? { securityGroups } : {}),
                 assignPublicIp: d.associatePublicIpAddress ? 'ENABLED' : 'DISABLED',
               },
             },

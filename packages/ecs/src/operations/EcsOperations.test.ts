@@ -84,6 +84,26 @@ describe('POST /ecs/ops/createServerGroup', () => {
     expect(history(t)).toContain('Server group name: shop-prod-v009.');
   });
 
+  it('resolves Deck-style subnetTypes (immutable_metadata purpose, in the zones) and securityGroupNames in their VPC', async () => {
+    const meta = (purpose: string) => [{ Key: 'immutable_metadata', Value: JSON.stringify({ purpose }) }];
+    app.fake.subnets.push(
+      { SubnetId: 'subnet-a', VpcId: 'vpc-1', AvailabilityZone: 'us-east-1a', Tags: meta('internal') },
+      { SubnetId: 'subnet-b', VpcId: 'vpc-1', AvailabilityZone: 'us-east-1b', Tags: meta('internal') },
+      { SubnetId: 'subnet-c', VpcId: 'vpc-1', AvailabilityZone: 'us-east-1c', Tags: meta('internal') },
+      { SubnetId: 'subnet-x', VpcId: 'vpc-1', AvailabilityZone: 'us-east-1a', Tags: meta('external') },
+    );
+    app.fake.securityGroups.push({ GroupId: 'sg-in-1', GroupName: 'shop', VpcId: 'vpc-1' }, { GroupId: 'sg-other', GroupName: 'shop', VpcId: 'vpc-2' });
+    const t = await app.task(
+      (await app.post('/ecs/ops/createServerGroup', description({ subnetIds: undefined, securityGroupIds: undefined, subnetTypes: ['internal'], securityGroupNames: ['shop'] }))).body.id,
+    );
+    expect(t.status.failed).toBe(false);
+    expect(app.fake.calls.find((c) => c.command === 'CreateService')!.input.networkConfiguration).toEqual({
+      awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-in-1'], assignPublicIp: 'DISABLED' },
+    });
+    const missing = await app.task((await app.post('/ecs/ops/createServerGroup', description({ subnetIds: undefined, subnetTypes: ['nope'] }))).body.id);
+    expect(missing.resultObjects[0].message).toBe('No subnets with purpose nope in us-east-1a, us-east-1b.');
+  });
+
   it('rejects an invalid description with clouddriver-style field errors (400, nothing submitted)', async () => {
     const res = await app.post('/ecs/ops/createServerGroup', description({ capacity: { min: 3, max: 2, desired: 1 }, launchType: 'EC2', capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }] }));
     expect(res.status).toBe(400);
