@@ -1,5 +1,5 @@
 import { DescribeServicesCommand, ListServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { mapAwsError } from '@outrigger/runtime';
+import { ConflictError, mapAwsError } from '@outrigger/runtime';
 import { nextSequenceCandidates, sequenceOf, serverGroupName } from '../resolve/serverGroupNames.js';
 
 export interface ClusterServerGroup {
@@ -73,5 +73,5 @@ export async function nextServerGroupName(ecs: ECSClient, ecsCluster: string, cl
       throw mapAwsError(err, 'ecs');
     }
   }
-  throw new Error(`All server group names for cluster ${cluster} in ${ecsCluster} are taken.`);
+  throw new ConflictError(`All server group names for cluster ${cluster} in ${ecsCluster} are taken.`);
 }
