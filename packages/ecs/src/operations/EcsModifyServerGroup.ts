@@ -92,11 +92,20 @@ export async function disableServerGroup(ctx: EcsContext, account: AccountConfig
   const l = await locateServerGroup(ctx, account, d);
   const name = l.service.serviceName!;
   const desired = l.service.desiredCount ?? 0;
-  if (await setSuspended(l, true)) await task.updateStatus('DISABLE', `Suspended scaling of ${name}.`);
-  if (desired > 0) {
-    await l.call('ecs', () => l.ecs.send(new TagResourceCommand({ resourceArn: l.service.serviceArn!, tags: [{ key: DISABLED_DESIRED_TAG, value: String(desired) }] })));
+  const suspended = await setSuspended(l, true);
+  if (suspended) await task.updateStatus('DISABLE', `Suspended scaling of ${name}.`);
+  try {
+    if (desired > 0) {
+      await l.call('ecs', () => l.ecs.send(new TagResourceCommand({ resourceArn: l.service.serviceArn!, tags: [{ key: DISABLED_DESIRED_TAG, value: String(desired) }] })));
+    }
+    await l.call('ecs', () => l.ecs.send(new UpdateServiceCommand({ cluster: l.cluster, service: name, desiredCount: 0 })));
+  } catch (err) {
+    await task.updateStatus(
+      'DISABLE',
+      `Disable of ${name} stopped: the service still runs with desired count ${desired}${suspended ? '; its scaling remains suspended (enableServerGroup resumes it)' : ''}.`,
+    );
+    throw err;
   }
-  await l.call('ecs', () => l.ecs.send(new UpdateServiceCommand({ cluster: l.cluster, service: name, desiredCount: 0 })));
   await task.updateStatus('DISABLE', `Disabled ${name}: desired count ${desired} → 0.`);
   return { serverGroupName: name, region: d.region, previousDesiredCount: desired };
 }
@@ -148,6 +157,28 @@ export async function destroyServerGroup(ctx: EcsContext, account: AccountConfig
   const l = await locateServerGroup(ctx, account, d);
   const name = l.service.serviceName!;
   const say = (line: string) => task.updateStatus('DESTROY', line);
+  let step = 'deleting alarms and scaling';
+  try {
+    await destroySteps(ctx, account, d, l, name, say, (s) => (step = s));
+  } catch (err) {
+    const remains = ['deleting alarms and scaling', 'deleting the service'].includes(step)
+      ? `service ${name}${l.service.taskDefinition ? ` and task definition ${l.service.taskDefinition}` : ''}`
+      : `task definition ${l.service.taskDefinition}`;
+    await say(`Destroy of ${name} stopped while ${step}; still in place: ${remains}. Re-run destroyServerGroup to finish.`);
+    throw err;
+  }
+  return { serverGroupName: name, region: d.region };
+}
+
+async function destroySteps(
+  ctx: EcsContext,
+  account: AccountConfig,
+  d: EcsServerGroupRef,
+  l: Located,
+  name: string,
+  say: (line: string) => Promise<void>,
+  stepIs: (s: string) => void,
+): Promise<void> {
   const policies = await l.call('application-autoscaling', () =>
     l.aas.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: l.resourceId, ScalableDimension: DIM })),
   );
@@ -177,12 +208,13 @@ export async function destroyServerGroup(ctx: EcsContext, account: AccountConfig
     await l.call('application-autoscaling', () => l.aas.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: l.resourceId, ScalableDimension: DIM })));
     await say(`Deregistered scalable target ${l.resourceId}.`);
   }
+  stepIs('deleting the service');
   await l.call('ecs', () => l.ecs.send(new UpdateServiceCommand({ cluster: l.cluster, service: name, desiredCount: 0 })));
   await l.call('ecs', () => l.ecs.send(new DeleteServiceCommand({ cluster: l.cluster, service: name })));
   await say(`Deleted service ${name}.`);
+  stepIs('deregistering the task definition');
   if (l.service.taskDefinition) {
     await l.call('ecs', () => l.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: l.service.taskDefinition! })));
     await say(`Deregistered task definition ${l.service.taskDefinition}.`);
   }
-  return { serverGroupName: name, region: d.region };
 }

@@ -281,6 +281,27 @@ describe('disable / enable / resize / destroy', () => {
     expect(app.fake.taskDefinitions.get(s.taskDefinition!)?.status).toBe('INACTIVE');
   });
 
+  it('a destroy that fails half-way says what is still in place', async () => {
+    const s = app.fake.seedService('shop-prod-v003', { desired: 2 });
+    app.fake.failNext('DeleteService', new ClientException({ message: 'nope', $metadata: {} }));
+    const t = await app.task((await app.post('/ecs/ops/destroyServerGroup', ref)).body.id);
+    expect(t.status.failed).toBe(true);
+    expect(history(t)).toContain(
+      `Destroy of shop-prod-v003 stopped while deleting the service; still in place: service shop-prod-v003 and task definition ${s.taskDefinition}. Re-run destroyServerGroup to finish.`,
+    );
+  });
+
+  it('a disable that fails after suspending scaling says so', async () => {
+    app.fake.seedService('shop-prod-v003', { desired: 2 });
+    app.fake.scalableTargets.set('service/main/shop-prod-v003', { ResourceId: 'service/main/shop-prod-v003' });
+    app.fake.failNext('UpdateService', throttling(), 10);
+    const t = await app.task((await app.post('/ecs/ops/disableServerGroup', ref)).body.id);
+    expect(t.status).toMatchObject({ failed: true, retryable: true });
+    expect(history(t)).toContain(
+      'Disable of shop-prod-v003 stopped: the service still runs with desired count 2; its scaling remains suspended (enableServerGroup resumes it).',
+    );
+  });
+
   it('a missing server group fails the task with a not-found message', async () => {
     const t = await app.task((await app.post('/ecs/ops/disableServerGroup', ref)).body.id);
     expect(t.status.failed).toBe(true);
