@@ -80,7 +80,7 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
   try {
     await say(`Resolving the task definition for cluster ${clusterNameOf(d).cluster} in ${ecsCluster} (${region}).`);
     const r = await renderForDescription(ctx, { ...d, region }, account, { lookup: true });
-    for (const w of r.findings.filter((f) => f.severity === 'warning')) await say(`Warning ${w.code} at ${w.pointer || '/'}: ${w.message}`);
+    for (const f of r.findings) await say(`${f.severity === 'error' ? 'Error' : 'Warning'} ${f.code} at ${f.in}#${f.pointer || '/'}: ${f.message}`);
     failOnFindings(r.findings);
     const name = r.serverGroupName!;
     const td = r.taskDefinition!;

@@ -106,6 +106,17 @@ describe('bindImages: sources', () => {
       },
     ],
     [
+      'an explicit mapping wins over a docker/image artifact of the same repository',
+      {
+        given: {
+          containerToImageMap: { web: 'nginx:1', worker: `${ECR}/worker:pinned` },
+          artifacts: [{ type: 'docker/image', name: `${ECR}/worker`, reference: `${ECR}/worker:3.1.0` }],
+        },
+        images: { worker: `${ECR}/worker:pinned` },
+        sources: { worker: 'containerToImageMap' },
+      },
+    ],
+    [
       'keepImage allows a placeholder-looking image to stay',
       { given: { keepImage: ['web'] }, images: { web: 'PLACEHOLDER' }, sources: { web: 'kept' } },
     ],

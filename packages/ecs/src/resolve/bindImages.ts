@@ -181,8 +181,9 @@ export function bindImages(td: TaskDefinition, input: ImageBindingInput, finding
   });
   for (const { a, idx } of dockerArtifacts) {
     const repo = canonicalRepository(a.name ?? imageRepository(a.reference!));
+    // Explicit bindings (maps, mappings, rules) win over the implicit repository match.
     const matches = containers.filter(
-      (c) => c.name && !ruled.has(c.name) && typeof c.image === 'string' && !isPlaceholderImage(c.image) && canonicalRepository(imageRepository(c.image)) === repo,
+      (c) => c.name && !ruled.has(c.name) && !bindings.has(c.name) && typeof c.image === 'string' && !isPlaceholderImage(c.image) && canonicalRepository(imageRepository(c.image)) === repo,
     );
     if (matches.length === 0) continue; // an artifact for something else in the pipeline
     if (matches.length > 1) {

@@ -172,6 +172,15 @@ describe('parseTaskDefinitionArtifact: errors', () => {
       },
     ],
     [
+      'CloudFormation intrinsic function',
+      {
+        given: { Family: 'x', ExecutionRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] }, ContainerDefinitions: [{ Name: 'a' }] },
+        code: 'ARTIFACT_CLOUDFORMATION_INTRINSIC',
+        pointer: '/ExecutionRoleArn',
+        message: '/ExecutionRoleArn uses the CloudFormation function Fn::GetAtt, which is not evaluated here; give the value (or render the template) instead.',
+      },
+    ],
+    [
       'CloudFormation template with two task definitions',
       {
         given: { Resources: { A: { Type: 'AWS::ECS::TaskDefinition' }, B: { Type: 'AWS::ECS::TaskDefinition' } } },

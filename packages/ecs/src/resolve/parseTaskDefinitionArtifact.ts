@@ -151,6 +151,17 @@ function normalize(
   topLevel: boolean,
 ): unknown {
   const typeError = (expected: string) => {
+    const intrinsic = isRecord(value) && Object.keys(value).length === 1 ? Object.keys(value)[0]! : '';
+    if (/^(Fn::|Ref$|Condition$)/.test(intrinsic)) {
+      findings.push({
+        severity: 'error',
+        code: 'ARTIFACT_CLOUDFORMATION_INTRINSIC',
+        in: 'artifact',
+        pointer: src,
+        message: `${src} uses the CloudFormation function ${intrinsic}, which is not evaluated here; give the value (or render the template) instead.`,
+      });
+      return undefined;
+    }
     findings.push({ severity: 'error', code: 'ARTIFACT_FIELD_TYPE', in: 'artifact', pointer: src, message: `${src || '/'} must be ${expected}.` });
     return undefined;
   };
