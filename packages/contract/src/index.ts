@@ -21,6 +21,7 @@ export {
 } from './schemas/tasks.js';
 export type { Artifact, Task, TaskHistoryEntry, TaskRef, TaskStatus, WebhookTaskStatus } from './schemas/tasks.js';
 export {
+  dropNulls,
   EcsCapacitySchema,
   EcsContainerMappingSchema,
   EcsDeployRequestSchema,

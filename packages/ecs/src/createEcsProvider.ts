@@ -1,6 +1,7 @@
 import express from 'express';
 import type { EcsDeploymentFields, EcsResizeDescription, EcsServerGroupRef, EcsDeployRequest } from '@outrigger/contract';
 import {
+  dropNulls,
   EcsDeployRequestSchema,
   EcsDeploymentFieldsSchema,
   EcsResizeDescriptionSchema,
@@ -21,7 +22,7 @@ interface OpSpec {
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown, field: string): T {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(dropNulls(value));
   if (!r.success) throw new InputError('Validation Failed', { errors: fieldErrors(field, r.error) });
   return r.data;
 }
@@ -121,7 +122,7 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
     ['destroyServerGroup', 'ecsDestroyServerGroup'],
     ['deploy', 'ecsDeploy'],
   ] as const) {
-    deps.bind(router, id, (input) => submit(input as OperationInput<'ecsCreateServerGroup'>, [{ op, value: input.req.body, field: '$.body' }]));
+    deps.bind(router, id, (input) => submit(input as OperationInput<'ecsCreateServerGroup'>, [{ op, value: input.body, field: '$.body' }]));
   }
   return { name: 'ecs', router };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operationDef.js';
 import {
+  dropNulls,
   EcsDeployRequestSchema,
   EcsDeploymentFieldsSchema,
   EcsOperationsRequestSchema,
@@ -17,7 +18,7 @@ export const ecsOperations = {
   renderEcsTaskDefinition: defineOperation({
     method: 'post',
     path: '/ecs/taskDefinitions/render',
-    body: EcsRenderRequestSchema,
+    body: z.preprocess(dropNulls, EcsRenderRequestSchema),
     response: EcsRenderResponseSchema,
   }),
   getEcsRenderedTaskDefinition: defineOperation({
@@ -30,13 +31,13 @@ export const ecsOperations = {
   ecsCreateServerGroup: defineOperation({
     method: 'post',
     path: '/ecs/ops/createServerGroup',
-    body: EcsDeploymentFieldsSchema,
+    body: z.preprocess(dropNulls, EcsDeploymentFieldsSchema),
     response: TaskRefSchema,
     status: 202,
   }),
-  ecsDisableServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/disableServerGroup', body: EcsServerGroupRefSchema, response: TaskRefSchema, status: 202 }),
-  ecsEnableServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/enableServerGroup', body: EcsServerGroupRefSchema, response: TaskRefSchema, status: 202 }),
-  ecsResizeServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/resizeServerGroup', body: EcsResizeDescriptionSchema, response: TaskRefSchema, status: 202 }),
-  ecsDestroyServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/destroyServerGroup', body: EcsServerGroupRefSchema, response: TaskRefSchema, status: 202 }),
-  ecsDeploy: defineOperation({ method: 'post', path: '/ecs/ops/deploy', body: EcsDeployRequestSchema, response: TaskRefSchema, status: 202 }),
+  ecsDisableServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/disableServerGroup', body: z.preprocess(dropNulls, EcsServerGroupRefSchema), response: TaskRefSchema, status: 202 }),
+  ecsEnableServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/enableServerGroup', body: z.preprocess(dropNulls, EcsServerGroupRefSchema), response: TaskRefSchema, status: 202 }),
+  ecsResizeServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/resizeServerGroup', body: z.preprocess(dropNulls, EcsResizeDescriptionSchema), response: TaskRefSchema, status: 202 }),
+  ecsDestroyServerGroup: defineOperation({ method: 'post', path: '/ecs/ops/destroyServerGroup', body: z.preprocess(dropNulls, EcsServerGroupRefSchema), response: TaskRefSchema, status: 202 }),
+  ecsDeploy: defineOperation({ method: 'post', path: '/ecs/ops/deploy', body: z.preprocess(dropNulls, EcsDeployRequestSchema), response: TaskRefSchema, status: 202 }),
 };

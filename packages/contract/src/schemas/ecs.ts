@@ -4,6 +4,24 @@ import type { Pinned } from './pin.js';
 import { ArtifactSchema } from './tasks.js';
 
 type S = components['schemas'];
+
+/** Free-form parts of a description where `null` means something (merge-patch removal) or is user data. */
+const KEEP_NULLS = new Set(['overlays', 'taskDefinition', 'spelProcessedTaskDefinitionArtifact', 'trigger', 'stages', 'artifact', 'resolvedTaskDefinitionArtifact', 'artifacts']);
+
+/**
+ * Orca and Deck send absent description fields as `null` (Jackson on the clouddriver side reads them as unset); this
+ * drops them so the optional fields validate, leaving the free-form parts untouched.
+ */
+export function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(dropNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null) continue;
+    out[k] = KEEP_NULLS.has(k) ? v : dropNulls(v);
+  }
+  return out;
+}
 const str = (max: number) => z.string().max(max);
 const JsonObject = z.record(z.string(), z.unknown());
 

@@ -104,6 +104,23 @@ describe('POST /ecs/ops/createServerGroup', () => {
     expect(missing.resultObjects[0].message).toBe('No subnets with purpose nope in us-east-1a, us-east-1b.');
   });
 
+  it('accepts Orca/Deck descriptions with null fields and unknown keys', async () => {
+    const res = await app.post('/ecs/ops/createServerGroup', {
+      ...description(),
+      platformVersion: null,
+      subnetType: null,
+      iamRole: null,
+      moniker: { app: 'shop', stack: 'prod', detail: null, cluster: null },
+      source: null,
+      cloudProvider: 'ecs',
+      type: 'createServerGroup',
+      stageEnabled: { expression: 'true' },
+    });
+    expect(res.status).toBe(202);
+    const t = await app.task(res.body.id);
+    expect(t.status.failed).toBe(false);
+  });
+
   it('rejects an invalid description with clouddriver-style field errors (400, nothing submitted)', async () => {
     const res = await app.post('/ecs/ops/createServerGroup', description({ capacity: { min: 3, max: 2, desired: 1 }, launchType: 'EC2', capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }] }));
     expect(res.status).toBe(400);
