@@ -574,6 +574,12 @@ export interface components {
             spelProcessedTaskDefinitionArtifact?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Use a registered task definition as the artifact (`family`, `family:revision` or ARN; read with
+             *     DescribeTaskDefinition incl. tags in the request's account), as render-task-definition's
+             *     `task-definition-arn`/`-family` inputs do.
+             */
+            fromTaskDefinition?: string;
             containerToImageMap?: {
                 [key: string]: string;
             };

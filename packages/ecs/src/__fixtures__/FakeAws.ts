@@ -108,7 +108,10 @@ export class FakeAws {
         if (!input.containerDefinitions?.length) throw new ClientException({ message: 'Container list cannot be empty.', $metadata: {} });
         return { taskDefinition: this.register(input) };
       case 'DescribeTaskDefinition': {
-        const td = this.taskDefinitions.get(input.taskDefinition);
+        const td =
+          this.taskDefinitions.get(input.taskDefinition) ??
+          [...this.taskDefinitions.values()].find((t) => `${t.family}:${t.revision}` === input.taskDefinition) ??
+          [...this.taskDefinitions.values()].filter((t) => t.family === input.taskDefinition).at(-1);
         if (!td) throw new ClientException({ message: 'Unable to describe task definition.', $metadata: {} });
         return { taskDefinition: td, tags: [] };
       }

@@ -141,6 +141,20 @@ describe('POST /ecs/taskDefinitions/render', () => {
     expect(res.body.findings[0]).toMatchObject({ severity: 'error', code: 'IMAGE_PLACEHOLDER', container: 'web' });
   });
 
+  it('uses a registered task definition as the base (fromTaskDefinition), reporting the Describe fields it dropped', async () => {
+    const s = app.fake.seedService('base-v001', { family: 'base', image: 'nginx:1.26' });
+    const res = await app.post('/ecs/taskDefinitions/render', { credentials: 'prod', fromTaskDefinition: 'base:1', containerToImageMap: { web: 'nginx:1.27' } });
+    expect(res.status).toBe(200);
+    expect(res.body.taskDefinition).toEqual({ family: 'base', containerDefinitions: [{ name: 'web', image: 'nginx:1.27', portMappings: [{ containerPort: 8080 }] }] });
+    expect(res.body.report.filter((e: { action: string }) => e.action === 'dropped').map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/taskDefinition/taskDefinitionArn',
+      '/taskDefinition/revision',
+      '/taskDefinition/status',
+    ]);
+    expect(app.fake.calls.find((c) => c.command === 'DescribeTaskDefinition')?.input).toEqual({ taskDefinition: 'base:1', include: ['TAGS'] });
+    void s;
+  });
+
   it('injects Spinnaker values with the next server group name and diffs against the current server group', async () => {
     app.fake.seedService('shop-prod-v003', { desired: 2, family: 'shop-prod', image: `${ECR}/web:0.9.0` });
     app.fake.seedService('shop-prod-v004', { desired: 0, status: 'DRAINING' });
