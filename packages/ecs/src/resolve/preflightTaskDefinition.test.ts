@@ -59,7 +59,23 @@ describe('preflightTaskDefinition', () => {
       {
         mutate: () => {},
         svc: { ...svc, serviceDiscoveryAssociations: [{ containerName: 'x', containerPort: 1 }] },
-        want: { code: 'SD_CONTAINER_UNKNOWN', pointer: '/serviceDiscoveryAssociations/0/containerName' },
+        want: { code: 'SD_CONTAINER_UNKNOWN', pointer: '/serviceDiscoveryAssociations/0/containerName', message: "Service discovery container 'x' does not exist in the task definition." },
+      },
+    ],
+    [
+      'service discovery port missing',
+      {
+        mutate: () => {},
+        svc: { ...svc, serviceDiscoveryAssociations: [{ containerName: 'web', containerPort: 9000 }] },
+        want: { code: 'SD_PORT_UNKNOWN', pointer: '/serviceDiscoveryAssociations/0/containerPort', message: "Container 'web' has no portMapping with containerPort 9000." },
+      },
+    ],
+    [
+      'target group mapping without a container name',
+      {
+        mutate: () => {},
+        svc: { ...svc, targetGroupMappings: [{ containerPort: 8080, targetGroup: 'tg' }] },
+        want: { code: 'LB_CONTAINER_MISSING', in: 'request', pointer: '/targetGroupMappings/0/containerName', message: 'A target group mapping needs containerName.' },
       },
     ],
     [
@@ -85,54 +101,54 @@ describe('preflightTaskDefinition', () => {
     ['bad task role ARN', { mutate: (td) => (td.taskRoleArn = 'app-role'), want: { code: 'ARN_INVALID', pointer: '/taskRoleArn', message: "taskRoleArn 'app-role' is not a well-formed IAM role ARN." } }],
     [
       'bad execution role ARN (not a role)',
-      { mutate: (td) => (td.executionRoleArn = 'arn:aws:iam::123456789012:user/bob'), want: { code: 'ARN_INVALID', pointer: '/executionRoleArn' } },
+      { mutate: (td) => (td.executionRoleArn = 'arn:aws:iam::123456789012:user/bob'), want: { code: 'ARN_INVALID', pointer: '/executionRoleArn', message: "executionRoleArn 'arn:aws:iam::123456789012:user/bob' is not a well-formed IAM role ARN." } },
     ],
     [
       'bad secret ARN',
       {
         mutate: (td) => (td.containerDefinitions[0]!.secrets![0]!.valueFrom = 'arn:aws:secretsmanager:oops'),
-        want: { code: 'ARN_INVALID', pointer: '/containerDefinitions/0/secrets/0/valueFrom', container: 'web' },
+        want: { code: 'ARN_INVALID', pointer: '/containerDefinitions/0/secrets/0/valueFrom', container: 'web', message: "Secret 'DB' valueFrom 'arn:aws:secretsmanager:oops' is not a well-formed ARN." },
       },
     ],
     [
       'bad repository credentials ARN',
       {
         mutate: (td) => (td.containerDefinitions[0]!.repositoryCredentials = { credentialsParameter: 'creds' }),
-        want: { code: 'ARN_INVALID', pointer: '/containerDefinitions/0/repositoryCredentials/credentialsParameter' },
+        want: { code: 'ARN_INVALID', pointer: '/containerDefinitions/0/repositoryCredentials/credentialsParameter', message: "repositoryCredentials.credentialsParameter 'creds' is not a well-formed ARN." },
       },
     ],
     [
       'environment file not in S3',
       {
         mutate: (td) => (td.containerDefinitions[0]!.environmentFiles = [{ value: 'https://x/y.env', type: 's3' }]),
-        want: { code: 'ARN_INVALID', pointer: '/containerDefinitions/0/environmentFiles/0/value' },
+        want: { code: 'ARN_INVALID', pointer: '/containerDefinitions/0/environmentFiles/0/value', message: "environmentFiles value 'https://x/y.env' is not an S3 object ARN." },
       },
     ],
-    ['duplicate container names', { mutate: (td) => (td.containerDefinitions[1]!.name = 'web'), want: { code: 'CONTAINER_NAME_DUPLICATE', pointer: '/containerDefinitions/1/name' }, alsoOthers: true }],
+    ['duplicate container names', { mutate: (td) => (td.containerDefinitions[1]!.name = 'web'), want: { code: 'CONTAINER_NAME_DUPLICATE', pointer: '/containerDefinitions/1/name', message: "Container name 'web' is used more than once." }, alsoOthers: true }],
     [
       'no essential container',
-      { mutate: (td) => (td.containerDefinitions[0]!.essential = false), want: { code: 'NO_ESSENTIAL_CONTAINER', message: 'At least one container must be essential.' } },
+      { mutate: (td) => (td.containerDefinitions[0]!.essential = false), want: { code: 'NO_ESSENTIAL_CONTAINER', pointer: '/containerDefinitions', message: 'At least one container must be essential.' } },
     ],
-    ['dependsOn an unknown container', { mutate: (td) => ((td.containerDefinitions[0]!.dependsOn as { containerName: string }[])[0]!.containerName = 'x'), want: { code: 'DEPENDS_ON_UNKNOWN' } }],
-    ['mount of an unknown volume', { mutate: (td) => (td.volumes = []), want: { code: 'MOUNT_VOLUME_UNKNOWN', pointer: '/containerDefinitions/0/mountPoints/0/sourceVolume' } }],
-    ['volumesFrom an unknown container', { mutate: (td) => (td.containerDefinitions[0]!.volumesFrom = [{ sourceContainer: 'nope' }]), want: { code: 'VOLUMES_FROM_UNKNOWN' } }],
+    ['dependsOn an unknown container', { mutate: (td) => ((td.containerDefinitions[0]!.dependsOn as { containerName: string }[])[0]!.containerName = 'x'), want: { code: 'DEPENDS_ON_UNKNOWN', pointer: '/containerDefinitions/0/dependsOn/0/containerName', message: "Container 'web' depends on 'x', which does not exist." } }],
+    ['mount of an unknown volume', { mutate: (td) => (td.volumes = []), want: { code: 'MOUNT_VOLUME_UNKNOWN', pointer: '/containerDefinitions/0/mountPoints/0/sourceVolume', message: "Container 'web' mounts volume 'data', which is not in volumes." } }],
+    ['volumesFrom an unknown container', { mutate: (td) => (td.containerDefinitions[0]!.volumesFrom = [{ sourceContainer: 'nope' }]), want: { code: 'VOLUMES_FROM_UNKNOWN', pointer: '/containerDefinitions/0/volumesFrom/0/sourceContainer', message: "Container 'web' mounts volumes from 'nope', which does not exist." } }],
     [
       'awsvpc hostPort different from containerPort',
-      { mutate: (td) => (td.containerDefinitions[0]!.portMappings = [{ containerPort: 8080, hostPort: 80 }]), want: { code: 'AWSVPC_HOST_PORT', pointer: '/containerDefinitions/0/portMappings/0/hostPort' } },
+      { mutate: (td) => (td.containerDefinitions[0]!.portMappings = [{ containerPort: 8080, hostPort: 80 }]), want: { code: 'AWSVPC_HOST_PORT', pointer: '/containerDefinitions/0/portMappings/0/hostPort', message: 'In awsvpc mode hostPort must equal containerPort (8080), not 80.' } },
     ],
-    ['Fargate without task cpu', { mutate: (td) => delete td.cpu, want: { code: 'FARGATE_CPU', pointer: '/cpu' } }],
-    ['Fargate without task memory', { mutate: (td) => delete td.memory, want: { code: 'FARGATE_MEMORY', pointer: '/memory' } }],
-    ['Fargate in bridge mode', { mutate: (td) => (td.networkMode = 'bridge'), want: { code: 'FARGATE_NETWORK_MODE', message: "Fargate requires networkMode awsvpc, not 'bridge'." } }],
-    ['unknown network mode', { mutate: (td) => (td.networkMode = 'default'), svc: {}, want: { code: 'NETWORK_MODE_INVALID' }, alsoOthers: true }],
+    ['Fargate without task cpu', { mutate: (td) => delete td.cpu, want: { code: 'FARGATE_CPU', pointer: '/cpu', message: 'Fargate requires a task-level cpu.' } }],
+    ['Fargate without task memory', { mutate: (td) => delete td.memory, want: { code: 'FARGATE_MEMORY', pointer: '/memory', message: 'Fargate requires a task-level memory.' } }],
+    ['Fargate in bridge mode', { mutate: (td) => (td.networkMode = 'bridge'), want: { code: 'FARGATE_NETWORK_MODE', pointer: '/networkMode', message: "Fargate requires networkMode awsvpc, not 'bridge'." } }],
+    ['unknown network mode', { mutate: (td) => (td.networkMode = 'default'), svc: {}, want: { code: 'NETWORK_MODE_INVALID', pointer: '/networkMode', message: "networkMode 'default' is not one of bridge, host, awsvpc, none." }, alsoOthers: true }],
     [
       'awslogs without a group',
-      { mutate: (td) => (td.containerDefinitions[0]!.logConfiguration = { logDriver: 'awslogs', options: {} }), want: { code: 'AWSLOGS_GROUP_MISSING', pointer: '/containerDefinitions/0/logConfiguration/options' } },
+      { mutate: (td) => (td.containerDefinitions[0]!.logConfiguration = { logDriver: 'awslogs', options: {} }), want: { code: 'AWSLOGS_GROUP_MISSING', pointer: '/containerDefinitions/0/logConfiguration/options', message: "Container 'web' uses awslogs without an awslogs-group option." } },
     ],
     [
       'a name both env var and secret',
       {
         mutate: (td) => (td.containerDefinitions[0]!.environment = [{ name: 'DB', value: 'x' }]),
-        want: { code: 'SECRET_ENV_COLLISION', pointer: '/containerDefinitions/0/secrets/0/name' },
+        want: { code: 'SECRET_ENV_COLLISION', pointer: '/containerDefinitions/0/secrets/0/name', message: "Container 'web' defines DB both as environment variable and secret." },
       },
     ],
   ];
@@ -152,9 +168,9 @@ describe('preflightTaskDefinition', () => {
       { name: 'A', value: '2' },
     ];
     const f = preflightTaskDefinition(td, svc);
-    expect(f.map((x) => [x.severity, x.code, x.pointer])).toEqual([
-      ['warning', 'EXECUTION_ROLE_MISSING', '/executionRoleArn'],
-      ['warning', 'ENV_DUPLICATE', '/containerDefinitions/1/environment/1'],
+    expect(f.map((x) => [x.severity, x.code, x.pointer, x.message])).toEqual([
+      ['warning', 'EXECUTION_ROLE_MISSING', '/executionRoleArn', "Container 'web' needs an execution role (log driver or secrets) and the task definition has none."],
+      ['warning', 'ENV_DUPLICATE', '/containerDefinitions/1/environment/1', "Container 'log_router' defines A more than once."],
     ]);
   });
 });
