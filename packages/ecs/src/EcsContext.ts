@@ -22,7 +22,7 @@ export function createEcsContext(deps: ProviderDeps, opts: { sleep?: (ms: number
   return {
     deps,
     config,
-    renders: deps.database ? new SqliteRenderStore(deps.database) : new InMemoryRenderStore(),
+    renders: deps.database ? new SqliteRenderStore(deps.database, config.renders.retentionDays * 86_400_000) : new InMemoryRenderStore(),
     ...(githubToken ? { githubToken } : {}),
     accountByName: (name) => deps.config.aws.accounts.find((a) => a.name === name),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),

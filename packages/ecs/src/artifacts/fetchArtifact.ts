@@ -44,7 +44,8 @@ export async function fetchArtifact(artifact: ArtifactLike, deps: FetchArtifactD
       if (prefixes && !prefixes.some((p) => ref.startsWith(p))) {
         throw new InputError(`http/file reference ${ref} is not under an allowed URL prefix.`, { errors: [{ field: `${field}.reference`, message: 'URL not allowed' }] });
       }
-      return httpGet(ref, {}, deps, field);
+      // With an allow-list, redirects are refused so they cannot lead outside it.
+      return httpGet(ref, {}, deps, field, prefixes ? 'error' : 'follow');
     }
     case 'github/file': {
       const base = deps.config.github.apiBaseUrl.replace(/\/+$/, '');
@@ -82,12 +83,12 @@ export async function fetchArtifact(artifact: ArtifactLike, deps: FetchArtifactD
   }
 }
 
-async function httpGet(url: string, headers: Record<string, string>, deps: FetchArtifactDeps, field: string): Promise<string> {
+async function httpGet(url: string, headers: Record<string, string>, deps: FetchArtifactDeps, field: string, redirect: 'follow' | 'error' = 'follow'): Promise<string> {
   const { maxBytes, timeoutMs } = deps.config;
   const doFetch = deps.fetch ?? fetch;
   let res: Response;
   try {
-    res = await doFetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    res = await doFetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect });
   } catch (err) {
     const e = err as Error;
     const what = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : e.message;

@@ -31,6 +31,12 @@ export const EcsConfigSchema = z.object({
         .default({}),
     })
     .default({ maxBytes: 1024 * 1024, timeoutMs: 10_000, http: {}, github: { apiBaseUrl: 'https://api.github.com' }, s3: {} }),
+  renders: z
+    .object({
+      /** Kept renders older than this are deleted (clouddriver fetches them right after the render). */
+      retentionDays: z.number().positive().default(30),
+    })
+    .default({ retentionDays: 30 }),
   deploy: z
     .object({
       pollMinMs: z.number().int().positive().default(5_000),

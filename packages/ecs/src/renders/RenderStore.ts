@@ -28,10 +28,15 @@ export class InMemoryRenderStore implements RenderStore {
 }
 
 export class SqliteRenderStore implements RenderStore {
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly retentionMs = 30 * 86_400_000,
+  ) {
     db.exec('CREATE TABLE IF NOT EXISTS ecs_renders (id TEXT PRIMARY KEY, task_definition TEXT NOT NULL, created_at INTEGER NOT NULL)');
+    db.exec('CREATE INDEX IF NOT EXISTS ecs_renders_created_at ON ecs_renders (created_at)');
   }
   put(render: StoredRender): void {
+    this.db.prepare('DELETE FROM ecs_renders WHERE created_at < ?').run(render.createdAt - this.retentionMs);
     this.db
       .prepare('INSERT OR REPLACE INTO ecs_renders (id, task_definition, created_at) VALUES (?, ?, ?)')
       .run(render.id, JSON.stringify(render.taskDefinition), render.createdAt);
