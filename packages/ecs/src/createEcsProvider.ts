@@ -11,7 +11,10 @@ import { fieldErrors, InputError, NotFoundError, type AccountConfig, type Operat
 import { createEcsContext, type EcsContext } from './EcsContext.js';
 import { deploy } from './operations/EcsDeploy.js';
 import { createServerGroup, validateCreateDescription } from './operations/EcsCreateServerGroup.js';
-import { destroyServerGroup, disableServerGroup, enableServerGroup, resizeServerGroup } from './operations/EcsModifyServerGroup.js';
+import { destroyServerGroup } from './operations/EcsDestroyServerGroup.js';
+import { disableServerGroup } from './operations/EcsDisableServerGroup.js';
+import { enableServerGroup } from './operations/EcsEnableServerGroup.js';
+import { resizeServerGroup } from './operations/EcsResizeServerGroup.js';
 import { renderEcsTaskDefinition } from './operations/RenderEcsTaskDefinition.js';
 
 type Work = (ctx: EcsContext, account: AccountConfig, task: TaskContext) => Promise<Record<string, unknown>>;

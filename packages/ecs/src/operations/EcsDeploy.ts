@@ -6,7 +6,8 @@ import { listClusterServerGroups } from '../aws/serverGroups.js';
 import type { EcsContext } from '../EcsContext.js';
 import { clusterNameOf } from '../resolve/serverGroupNames.js';
 import { createServerGroup } from './EcsCreateServerGroup.js';
-import { destroyServerGroup, disableServerGroup } from './EcsModifyServerGroup.js';
+import { destroyServerGroup } from './EcsDestroyServerGroup.js';
+import { disableServerGroup } from './EcsDisableServerGroup.js';
 import { regionOf } from './toResolveInput.js';
 
 /**
