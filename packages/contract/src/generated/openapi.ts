@@ -574,6 +574,8 @@ export interface components {
             spelProcessedTaskDefinitionArtifact?: {
                 [key: string]: unknown;
             };
+            /** @description Pin ECR images given by tag to their digest (the tag goes to the docker label `outrigger.io/image-tag`). */
+            pinImageDigests?: boolean;
             /**
              * @description Use a registered task definition as the artifact (`family`, `family:revision` or ARN; read with
              *     DescribeTaskDefinition incl. tags in the request's account), as render-task-definition's

@@ -152,6 +152,7 @@ export const EcsDeploymentFieldsSchema = z.object({
   taskDefinitionArtifactAccount: str(256).optional(),
   evaluateTaskDefinitionArtifactExpressions: z.boolean().optional(),
   spelProcessedTaskDefinitionArtifact: JsonObject.optional(),
+  pinImageDigests: z.boolean().optional(),
   fromTaskDefinition: str(2048).optional(),
   containerToImageMap: z.record(z.string(), str(1024)).optional(),
   containerMappings: z.array(EcsContainerMappingSchema).optional(),

@@ -2,6 +2,7 @@ import { ClientException, ECSServiceException, ServiceNotFoundException, type Se
 import { TargetGroupNotFoundException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ValidationException as AasValidationException, ObjectNotFoundException } from '@aws-sdk/client-application-auto-scaling';
 import { NoSuchKey } from '@aws-sdk/client-s3';
+import { ImageNotFoundException } from '@aws-sdk/client-ecr';
 import { createAwsClientFactory, type AwsClientFactory } from '@outrigger/runtime';
 
 type Cmd = { input: Record<string, any>; constructor: { name: string } };
@@ -41,6 +42,8 @@ export class FakeAws {
   // EC2
   subnets: { SubnetId: string; VpcId: string; AvailabilityZone: string; Tags?: { Key: string; Value: string }[] }[] = [];
   securityGroups: { GroupId: string; GroupName: string; VpcId: string }[] = [];
+  // ECR: `repo:tag` → digest
+  ecrImages = new Map<string, string>();
   // Cloud Map
   sdServices = new Map<string, string>();
 
@@ -252,6 +255,12 @@ export class FakeAws {
         const names: string[] = input.Filters.find((f: { Name: string }) => f.Name === 'group-name')?.Values ?? [];
         const vpcs: string[] | undefined = input.Filters.find((f: { Name: string }) => f.Name === 'vpc-id')?.Values;
         return { SecurityGroups: this.securityGroups.filter((g) => names.includes(g.GroupName) && (!vpcs || vpcs.includes(g.VpcId))) };
+      }
+      // ---- ECR
+      case 'DescribeImages': {
+        const digest = this.ecrImages.get(`${input.repositoryName}:${input.imageIds[0].imageTag}`);
+        if (!digest) throw new ImageNotFoundException({ message: 'The image requested does not exist', $metadata: {} });
+        return { imageDetails: [{ repositoryName: input.repositoryName, imageDigest: digest, imageTags: [input.imageIds[0].imageTag] }] };
       }
       // ---- Cloud Map
       case 'GetService':

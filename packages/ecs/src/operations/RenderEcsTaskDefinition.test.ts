@@ -141,6 +141,32 @@ describe('POST /ecs/taskDefinitions/render', () => {
     expect(res.body.findings[0]).toMatchObject({ severity: 'error', code: 'IMAGE_PLACEHOLDER', container: 'web' });
   });
 
+  it('pins ECR tags to digests on request, keeping the tag in a label; a missing tag is an error naming the container', async () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    app.fake.ecrImages.set('web:1.0.0', digest);
+    const res = await app.post('/ecs/taskDefinitions/render', {
+      credentials: 'prod',
+      pinImageDigests: true,
+      artifact: embedded(registerRequest),
+      containerToImageMap: { web: `${ECR}/web:1.0.0` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.taskDefinition.containerDefinitions[0].image).toBe(`${ECR}/web@${digest}`);
+    expect(res.body.taskDefinition.containerDefinitions[0].dockerLabels).toEqual({ 'outrigger.io/image-tag': '1.0.0' });
+    expect(res.body.images[0]).toMatchObject({ containerName: 'web', image: `${ECR}/web@${digest}` });
+    expect(res.body.findings).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'DIGEST_NOT_PINNED', container: 'datadog' }));
+    const missing = await app.post('/ecs/taskDefinitions/render', {
+      credentials: 'prod',
+      pinImageDigests: true,
+      artifact: embedded(registerRequest),
+      containerToImageMap: { web: `${ECR}/web:9.9.9` },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toBe(
+      "The task definition did not resolve: Container 'web': tag 9.9.9 was not found in ECR repository web (123456789012, us-east-1).",
+    );
+  });
+
   it('uses a registered task definition as the base (fromTaskDefinition), reporting the Describe fields it dropped', async () => {
     const s = app.fake.seedService('base-v001', { family: 'base', image: 'nginx:1.26' });
     const res = await app.post('/ecs/taskDefinitions/render', { credentials: 'prod', fromTaskDefinition: 'base:1', containerToImageMap: { web: 'nginx:1.27' } });

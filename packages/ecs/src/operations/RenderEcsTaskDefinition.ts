@@ -4,6 +4,7 @@ import type { EcsRenderRequest, EcsRenderResponse } from '@outrigger/contract';
 import { InputError, type AccountConfig, type Principal } from '@outrigger/runtime';
 import { currentServerGroup, listClusterServerGroups, nextServerGroupName, type ClusterServerGroup } from '../aws/serverGroups.js';
 import type { EcsContext } from '../EcsContext.js';
+import { pinImageDigests } from '../aws/pinImageDigests.js';
 import { diffTaskDefinitions } from '../resolve/diffTaskDefinitions.js';
 import { parseTaskDefinitionArtifact } from '../resolve/parseTaskDefinitionArtifact.js';
 import { resolveTaskDefinition, type ResolveResult } from '../resolve/resolveTaskDefinition.js';
@@ -57,10 +58,20 @@ export async function renderForDescription(
   }
   const { input, findings: pre } = toResolveInput(body, account, serverGroupName);
   const r = resolveTaskDefinition({ artifact, ...input });
+  if (body.pinImageDigests && r.taskDefinition) {
+    if (!account) {
+      extra.push({ severity: 'error', code: 'DIGEST_NEEDS_ACCOUNT', in: 'request', pointer: '/pinImageDigests', message: 'pinImageDigests needs credentials (the AWS account that reads ECR).' });
+    } else {
+      const pinFindings: Finding[] = [];
+      await pinImageDigests(r.taskDefinition, r.images, ctx.deps.aws, account, r.report, pinFindings, ctx.sleep ? { sleep: ctx.sleep } : {});
+      r.findings.push(...pinFindings);
+      if (pinFindings.some((f) => f.severity === 'error')) r.ok = false;
+    }
+  }
   const findings = [...pre, ...r.findings, ...extra];
   return {
     ...r,
-    ok: r.ok && !pre.some((f) => f.severity === 'error'),
+    ok: r.ok && !pre.some((f) => f.severity === 'error') && !extra.some((f) => f.severity === 'error'),
     findings,
     region,
     ...(serverGroupName ? { serverGroupName } : {}),
