@@ -68,13 +68,17 @@ export async function deploy(ctx: EcsContext, d: EcsDeployRequest, account: Acco
   }
 
   const olderEnabled = before.filter((g) => g.name !== name);
-  if (d.strategy === 'redblack') {
-    for (const g of olderEnabled.filter((x) => x.desiredCount > 0)) await disableServerGroup(ctx, account, { region, ecsClusterName: ecsCluster, serverGroupName: g.name }, task);
-    if (d.scaleDownOldServerGroups) {
-      for (const g of olderEnabled) await destroyServerGroup(ctx, account, { region, ecsClusterName: ecsCluster, serverGroupName: g.name }, task);
+  const ref = (g: { name: string }) => ({ region, ecsClusterName: ecsCluster, serverGroupName: g.name });
+  try {
+    if (d.strategy === 'redblack') {
+      for (const g of olderEnabled.filter((x) => x.desiredCount > 0)) await disableServerGroup(ctx, account, ref(g), task);
+      if (d.scaleDownOldServerGroups) for (const g of olderEnabled) await destroyServerGroup(ctx, account, ref(g), task);
+    } else if (d.strategy === 'highlander') {
+      for (const g of olderEnabled) await destroyServerGroup(ctx, account, ref(g), task);
     }
-  } else if (d.strategy === 'highlander') {
-    for (const g of olderEnabled) await destroyServerGroup(ctx, account, { region, ecsClusterName: ecsCluster, serverGroupName: g.name }, task);
+  } catch (err) {
+    await say(`${name} is deployed and serving, but the ${d.strategy} clean-up of older server groups stopped; check ${olderEnabled.map((g) => g.name).join(', ')}.`);
+    throw err;
   }
   await say(`Deployed ${name} with strategy ${d.strategy}.`);
   return { ...created, strategy: d.strategy, previousServerGroups: olderEnabled.map((g) => g.name) };

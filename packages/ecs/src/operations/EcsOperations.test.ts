@@ -352,6 +352,17 @@ describe('POST /ecs/ops/deploy', () => {
     expect(app.fake.services.get('main/shop-prod-v003')?.status).toBe('ACTIVE');
   });
 
+  it('says the new server group serves when disabling the old one fails', async () => {
+    app.fake.seedService('shop-prod-v001', { desired: 2 });
+    // The first UpdateService of the task is the disable of v001 (create uses CreateService).
+    app.fake.failNext('UpdateService', new ClientException({ message: 'denied', $metadata: {} }));
+    const t0 = await app.post('/ecs/ops/deploy', description({ strategy: 'redblack' }));
+    const t = await app.task(t0.body.id);
+    expect(t.status.failed).toBe(true);
+    expect(history(t)).toContain('shop-prod-v002 is deployed and serving, but the redblack clean-up of older server groups stopped; check shop-prod-v001.');
+    expect(app.fake.services.get('main/shop-prod-v002')?.status).toBe('ACTIVE');
+  });
+
   it.each([
     ['never healthy (timeout)', false as const],
     ['rollout FAILED', 'failed' as const],
