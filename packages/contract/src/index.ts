@@ -20,3 +20,28 @@ export {
   WebhookTaskStatusSchema,
 } from './schemas/tasks.js';
 export type { Artifact, Task, TaskHistoryEntry, TaskRef, TaskStatus, WebhookTaskStatus } from './schemas/tasks.js';
+export {
+  dropNulls,
+  EcsCapacitySchema,
+  EcsContainerMappingSchema,
+  EcsDeployRequestSchema,
+  EcsDeploymentFieldsSchema,
+  EcsFindingSchema,
+  EcsOperationsRequestSchema,
+  EcsRenderRequestSchema,
+  EcsRenderResponseSchema,
+  EcsReportEntrySchema,
+  EcsResizeDescriptionSchema,
+  EcsServerGroupRefSchema,
+  EcsStageOverridesSchema,
+} from './schemas/ecs.js';
+export type {
+  EcsDeployRequest,
+  EcsDeploymentFields,
+  EcsFinding,
+  EcsRenderRequest,
+  EcsRenderResponse,
+  EcsReportEntry,
+  EcsResizeDescription,
+  EcsServerGroupRef,
+} from './schemas/ecs.js';

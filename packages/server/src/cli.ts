@@ -2,11 +2,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@outrigger/runtime';
 import { serve } from './serve.js';
+import { renderCommand } from './commands/render.js';
+import { validateCommand } from './commands/validate.js';
 
 const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
 
 usage:
   outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
+  outrigger render|validate FILE [--image NAME=IMAGE] [--env [NAME:]K=V] [--overlay FILE] …  (ECS task definitions; see packages/ecs/README.md)
   outrigger help
 
 serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
@@ -51,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   }
+  if (command === 'render' || command === 'validate') return command === 'render' ? renderCommand(rest) : validateCommand(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

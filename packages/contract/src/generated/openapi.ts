@@ -70,6 +70,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ecs/taskDefinitions/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a task-definition artifact (images, overrides, injection), check it, diff it, and keep it as an artifact. */
+        post: operations["renderEcsTaskDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/renders/{id}/taskDefinition.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A kept render, as the RegisterTaskDefinition JSON clouddriver fetches for an `http/file` artifact. */
+        get: operations["getEcsRenderedTaskDefinition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** clouddriver's `POST /ecs/ops` with a list of `{opName: description}`. */
+        post: operations["ecsOperations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops/createServerGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register the task definition and create the next `vNNN` service (clouddriver createServerGroup). */
+        post: operations["ecsCreateServerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops/disableServerGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend scaling and set desired count to 0. */
+        post: operations["ecsDisableServerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops/enableServerGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore the desired count the service had before it was disabled, and resume scaling. */
+        post: operations["ecsEnableServerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops/resizeServerGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set desired count and scalable-target min/max. */
+        post: operations["ecsResizeServerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops/destroyServerGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete alarms, scaling, the service and its task definition revision. */
+        post: operations["ecsDestroyServerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ecs/ops/deploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One-call deploy (redblack, highlander, none) with rollback if the new service never gets healthy. */
+        post: operations["ecsDeploy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -259,6 +412,299 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Orca/Deck `imageDescription` (how a pipeline image is chosen for one container). */
+        EcsImageDescription: {
+            imageId?: string;
+            message?: string;
+            fromTrigger?: boolean;
+            fromContext?: boolean;
+            stageId?: string;
+            imageLabelOrSha?: string;
+            account?: string;
+            registry?: string;
+            repository?: string;
+            tag?: string;
+            organization?: string;
+        };
+        /** @description Orca's `containerMappings[]` entry. */
+        EcsContainerMapping: {
+            containerName: string;
+            imageDescription: components["schemas"]["EcsImageDescription"];
+        };
+        /** @description Binds the `docker/image` artifact named `artifactName` to container `containerName`. */
+        EcsImageArtifactRule: {
+            containerName: string;
+            artifactName: string;
+        };
+        /** @description Stage overrides for one container (or `*` for all); environment and secrets are upserted by name. */
+        EcsContainerOverride: {
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description `name → valueFrom` (Secrets Manager or SSM ARN, or SSM parameter name). */
+            secrets?: {
+                [key: string]: string;
+            };
+            dockerLabels?: {
+                [key: string]: string;
+            };
+            removeEnvironment?: string[];
+        };
+        /**
+         * @description Stage overrides, applied in this order over the artifact: `overlays` (JSON merge patches; a `containerDefinitions`
+         *     object patches containers by name), then `containers`, `taskRoleArn`, `executionRoleArn`. Spinnaker-injected
+         *     values come last.
+         */
+        EcsStageOverrides: {
+            containers?: {
+                [key: string]: components["schemas"]["EcsContainerOverride"];
+            };
+            taskRoleArn?: string;
+            executionRoleArn?: string;
+            overlays?: {
+                [key: string]: unknown;
+            }[];
+        };
+        EcsMoniker: {
+            app?: string;
+            stack?: string;
+            detail?: string;
+            cluster?: string;
+            sequence?: number;
+        };
+        EcsCapacity: {
+            min: number;
+            max: number;
+            desired: number;
+        };
+        /** @description The previous server group (Orca fills it). */
+        EcsSource: {
+            account?: string;
+            region?: string;
+            asgName?: string;
+            useSourceCapacity?: boolean;
+        };
+        EcsCapacityProviderStrategyItem: {
+            capacityProvider: string;
+            base?: number;
+            weight?: number;
+        };
+        EcsPlacementConstraint: {
+            type: string;
+            expression?: string;
+        };
+        EcsPlacementStrategy: {
+            type: string;
+            field?: string;
+        };
+        EcsTargetGroupMapping: {
+            containerName: string;
+            containerPort?: number;
+            /** @description Target group name (or ARN). */
+            targetGroup: string;
+        };
+        EcsServiceDiscoveryAssociation: {
+            registry: {
+                arn?: string;
+                name?: string;
+                id?: string;
+            };
+            containerPort?: number;
+            containerName?: string;
+        };
+        /** @description A target-tracking scaling policy defined from scratch (outrigger extension). */
+        EcsScalingPolicy: {
+            name?: string;
+            /** @enum {string} */
+            predefinedMetricType?: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget";
+            targetValue: number;
+            scaleInCooldown?: number;
+            scaleOutCooldown?: number;
+            disableScaleIn?: boolean;
+        };
+        /**
+         * @description clouddriver's CreateServerGroupDescription for ECS (ecs-artifacts.md §1.1) plus outrigger's resolver inputs.
+         *     Unknown fields are ignored (Orca passes its whole stage context).
+         */
+        EcsDeploymentFields: {
+            account?: string;
+            credentials?: string;
+            application?: string;
+            stack?: string;
+            freeFormDetails?: string;
+            moniker?: components["schemas"]["EcsMoniker"];
+            region?: string;
+            availabilityZones?: {
+                [key: string]: string[];
+            };
+            ecsClusterName?: string;
+            capacity?: components["schemas"]["EcsCapacity"];
+            source?: components["schemas"]["EcsSource"];
+            copySourceScalingPoliciesAndActions?: boolean;
+            /** @enum {string} */
+            launchType?: "EC2" | "FARGATE" | "EXTERNAL" | "";
+            capacityProviderStrategy?: components["schemas"]["EcsCapacityProviderStrategyItem"][];
+            platformVersion?: string;
+            /** @enum {string} */
+            networkMode?: "bridge" | "host" | "awsvpc" | "none" | "default";
+            subnetType?: string;
+            subnetTypes?: string[];
+            /** @description Subnet IDs (outrigger extension; Spinnaker's subnetTypes need subnet tagging). */
+            subnetIds?: string[];
+            securityGroupNames?: string[];
+            /** @description Security group IDs (outrigger extension). */
+            securityGroupIds?: string[];
+            associatePublicIpAddress?: boolean;
+            healthCheckGracePeriodSeconds?: number;
+            placementConstraints?: components["schemas"]["EcsPlacementConstraint"][];
+            placementStrategySequence?: components["schemas"]["EcsPlacementStrategy"][];
+            serviceDiscoveryAssociations?: components["schemas"]["EcsServiceDiscoveryAssociation"][];
+            targetGroup?: string;
+            containerPort?: number;
+            loadBalancedContainer?: string;
+            targetGroupMappings?: components["schemas"]["EcsTargetGroupMapping"][];
+            iamRole?: string;
+            tags?: {
+                [key: string]: string;
+            };
+            useTaskDefinitionArtifact?: boolean;
+            resolvedTaskDefinitionArtifact?: components["schemas"]["Artifact"];
+            taskDefinitionArtifactAccount?: string;
+            evaluateTaskDefinitionArtifactExpressions?: boolean;
+            spelProcessedTaskDefinitionArtifact?: {
+                [key: string]: unknown;
+            };
+            /** @description Pin ECR images given by tag to their digest (the tag goes to the docker label `outrigger.io/image-tag`). */
+            pinImageDigests?: boolean;
+            /**
+             * @description Use a registered task definition as the artifact (`family`, `family:revision` or ARN; read with
+             *     DescribeTaskDefinition incl. tags in the request's account), as render-task-definition's
+             *     `task-definition-arn`/`-family` inputs do.
+             */
+            fromTaskDefinition?: string;
+            containerToImageMap?: {
+                [key: string]: string;
+            };
+            containerMappings?: components["schemas"]["EcsContainerMapping"][];
+            /** @description Artifacts the stage can see; `docker/image` ones bind images by repository or by `imageArtifactRules`. */
+            artifacts?: components["schemas"]["Artifact"][];
+            imageArtifactRules?: components["schemas"]["EcsImageArtifactRule"][];
+            /** @description Containers allowed to keep the image written in the artifact even if it looks like a placeholder. */
+            keepImage?: string[];
+            overrides?: components["schemas"]["EcsStageOverrides"];
+            /** @description The pipeline trigger (for `imageDescription.fromTrigger`). */
+            trigger?: {
+                [key: string]: unknown;
+            };
+            /** @description Upstream stages `{refId, context}` (for `imageDescription.fromContext`). */
+            stages?: {
+                [key: string]: unknown;
+            }[];
+            enableExecuteCommand?: boolean;
+            enableDeploymentCircuitBreaker?: boolean;
+            scalingPolicies?: components["schemas"]["EcsScalingPolicy"][];
+        };
+        /**
+         * @description What to render: the task-definition artifact (`artifact`, `resolvedTaskDefinitionArtifact`, or an inline
+         *     `taskDefinition`), image bindings, overrides and, optionally, the server group it is for (then Spinnaker's values
+         *     are injected and the result is diffed against the cluster's current server group).
+         */
+        EcsRenderRequest: components["schemas"]["EcsDeploymentFields"] & {
+            artifact?: components["schemas"]["Artifact"];
+            taskDefinition?: {
+                [key: string]: unknown;
+            };
+            serverGroupName?: string;
+            /** @description Answer 400 when a finding is an error (default true); false returns the findings with `ok=false`. */
+            failOnError?: boolean;
+        };
+        EcsReportEntry: {
+            /** @enum {string} */
+            action: "unwrapped" | "dropped" | "renamed" | "converted" | "set" | "replaced" | "removed" | "patched";
+            pointer: string;
+            to?: string;
+            /** @enum {string} */
+            source: "artifact" | "overlay" | "override" | "injected" | "image";
+            reason: string;
+        };
+        EcsFinding: {
+            /** @enum {string} */
+            severity: "error" | "warning";
+            code: string;
+            /** @enum {string} */
+            in: "taskDefinition" | "request" | "artifact";
+            pointer: string;
+            message: string;
+            container?: string;
+        };
+        EcsImageBinding: {
+            containerName: string;
+            image: string;
+            /** @enum {string} */
+            source: "containerToImageMap" | "containerMappings" | "artifact" | "artifact-rule" | "kept";
+            artifact?: {
+                name?: string;
+                reference?: string;
+            };
+        };
+        EcsDiffChange: {
+            /** @enum {string} */
+            op: "add" | "remove" | "replace";
+            path: string;
+            from?: unknown;
+            value?: unknown;
+        };
+        EcsDiff: {
+            against?: {
+                serverGroupName: string;
+                taskDefinitionArn?: string;
+            };
+            changes: components["schemas"]["EcsDiffChange"][];
+        };
+        EcsRenderResponse: {
+            id: string;
+            ok: boolean;
+            /** @description Where clouddriver can fetch the render as an `http/file` artifact. */
+            url: string;
+            taskDefinition?: {
+                [key: string]: unknown;
+            };
+            report: components["schemas"]["EcsReportEntry"][];
+            findings: components["schemas"]["EcsFinding"][];
+            images: components["schemas"]["EcsImageBinding"][];
+            diff: components["schemas"]["EcsDiff"];
+            /** @description The render as `http/file` and `embedded/base64` artifacts (Orca's webhook stage binds top-level `artifacts`). */
+            artifacts: components["schemas"]["Artifact"][];
+        };
+        /** @description clouddriver's description for disable/enable/resize/destroy (`serverGroupName` or `asgName`). */
+        EcsServerGroupRef: {
+            account?: string;
+            credentials?: string;
+            region: string;
+            serverGroupName?: string;
+            asgName?: string;
+            ecsClusterName?: string;
+            moniker?: components["schemas"]["EcsMoniker"];
+        };
+        EcsResizeDescription: components["schemas"]["EcsServerGroupRef"] & {
+            capacity: components["schemas"]["EcsCapacity"];
+        };
+        /** @description One-call deploy for preconfigured webhook stages (a createServerGroup description plus a strategy). */
+        EcsDeployRequest: components["schemas"]["EcsDeploymentFields"] & {
+            /** @enum {string} */
+            strategy: "redblack" | "highlander" | "none";
+            artifact?: components["schemas"]["Artifact"];
+            taskDefinition?: {
+                [key: string]: unknown;
+            };
+            maxWaitSeconds?: number;
+            /** @description redblack only; disabled old services are kept (default) or destroyed. */
+            scaleDownOldServerGroups?: boolean;
+        };
+        /** @description clouddriver's form: `[{"createServerGroup": {…}}]` (one operation per element, run in order as one task). */
+        EcsOperationsRequest: {
+            [key: string]: unknown;
+        }[];
     };
     responses: {
         /** @description The request is malformed; `errors[]` names every bad field by JSON path. */
@@ -401,6 +847,245 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    renderEcsTaskDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsRenderRequest"];
+            };
+        };
+        responses: {
+            /** @description The rendered task definition, the report of every change, the findings and a diff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EcsRenderResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getEcsRenderedTaskDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task definition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    ecsOperations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsOperationsRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    ecsCreateServerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsDeploymentFields"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    ecsDisableServerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsServerGroupRef"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    ecsEnableServerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsServerGroupRef"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    ecsResizeServerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsResizeDescription"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    ecsDestroyServerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsServerGroupRef"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    ecsDeploy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EcsDeployRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the task (`Location` is the webhook status view `/tasks/{id}`). */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
 }

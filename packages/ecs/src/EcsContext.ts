@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { parseConfigSection, type AccountConfig, type ProviderDeps } from '@outrigger/runtime';
+import { EcsConfigSchema, type EcsConfig } from './config/EcsConfigSchema.js';
+import { InMemoryRenderStore, SqliteRenderStore, type RenderStore } from './renders/RenderStore.js';
+
+/** What every ECS operation needs: the provider deps, the parsed `ecs:` config and the render store. */
+export interface EcsContext {
+  deps: ProviderDeps;
+  config: EcsConfig;
+  renders: RenderStore;
+  githubToken?: string;
+  accountByName(name: string): AccountConfig | undefined;
+  /** Injected sleep/clock for pollers (tests run instantly). */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export function createEcsContext(deps: ProviderDeps, opts: { sleep?: (ms: number) => Promise<void>; now?: () => number } = {}): EcsContext {
+  const config = parseConfigSection(EcsConfigSchema, deps.config.ecs ?? {}, { source: deps.configSource, keyPath: ['ecs'] });
+  const gh = config.artifacts.github;
+  const githubToken = gh.token ?? (gh.tokenFile ? readFileSync(gh.tokenFile, 'utf8').trim() : undefined);
+  return {
+    deps,
+    config,
+    renders: deps.database ? new SqliteRenderStore(deps.database, config.renders.retentionDays * 86_400_000) : new InMemoryRenderStore(),
+    ...(githubToken ? { githubToken } : {}),
+    accountByName: (name) => deps.config.aws.accounts.find((a) => a.name === name),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+}

@@ -1,0 +1,131 @@
+import express from 'express';
+import type { EcsDeploymentFields, EcsResizeDescription, EcsServerGroupRef, EcsDeployRequest } from '@outrigger/contract';
+import {
+  dropNulls,
+  EcsDeployRequestSchema,
+  EcsDeploymentFieldsSchema,
+  EcsResizeDescriptionSchema,
+  EcsServerGroupRefSchema,
+} from '@outrigger/contract';
+import { fieldErrors, InputError, NotFoundError, type AccountConfig, type OperationInput, type Provider, type ProviderDeps, type TaskContext } from '@outrigger/runtime';
+import { createEcsContext, type EcsContext } from './EcsContext.js';
+import { deploy } from './operations/EcsDeploy.js';
+import { createServerGroup, validateCreateDescription } from './operations/EcsCreateServerGroup.js';
+import { destroyServerGroup } from './operations/EcsDestroyServerGroup.js';
+import { disableServerGroup } from './operations/EcsDisableServerGroup.js';
+import { enableServerGroup } from './operations/EcsEnableServerGroup.js';
+import { resizeServerGroup } from './operations/EcsResizeServerGroup.js';
+import { renderEcsTaskDefinition } from './operations/RenderEcsTaskDefinition.js';
+
+type Work = (ctx: EcsContext, account: AccountConfig, task: TaskContext) => Promise<Record<string, unknown>>;
+
+interface OpSpec {
+  /** Validates a description (zod, then the op's own rules) and returns its account name and work. */
+  prepare(description: unknown, field: string): { accountName: string | undefined; accountField: string; work: Work };
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown, field: string): T {
+  const r = schema.safeParse(dropNulls(value));
+  if (!r.success) throw new InputError('Validation Failed', { errors: fieldErrors(field, r.error) });
+  return r.data;
+}
+
+const accountOf = (d: { credentials?: string; account?: string }, field: string) => ({
+  accountName: d.credentials ?? d.account,
+  accountField: `${field}.${d.credentials ? 'credentials' : d.account ? 'account' : 'credentials'}`,
+});
+
+const refOp = (run: (ctx: EcsContext, a: AccountConfig, d: EcsServerGroupRef, t: TaskContext) => Promise<Record<string, unknown>>): OpSpec => ({
+  prepare(value, field) {
+    const d = parse<EcsServerGroupRef>(EcsServerGroupRefSchema, value, field);
+    if (!d.serverGroupName && !d.asgName) throw new InputError('Validation Failed', { errors: [{ field: `${field}.serverGroupName`, message: 'not.nullable' }] });
+    return { ...accountOf(d, field), work: (ctx, a, t) => run(ctx, a, d, t) };
+  },
+});
+
+/** clouddriver's ECS operation names → how each is validated and run. */
+const OPS: Record<string, OpSpec> = {
+  createServerGroup: {
+    prepare(value, field) {
+      const d = parse<EcsDeploymentFields>(EcsDeploymentFieldsSchema, value, field);
+      validateCreateDescription(d);
+      return { ...accountOf(d, field), work: (ctx, a, t) => createServerGroup(ctx, d, a, t) };
+    },
+  },
+  disableServerGroup: refOp(disableServerGroup),
+  enableServerGroup: refOp(enableServerGroup),
+  destroyServerGroup: refOp(destroyServerGroup),
+  resizeServerGroup: {
+    prepare(value, field) {
+      const d = parse<EcsResizeDescription>(EcsResizeDescriptionSchema, value, field);
+      return { ...accountOf(d, field), work: (ctx, a, t) => resizeServerGroup(ctx, a, d, t) };
+    },
+  },
+  deploy: {
+    prepare(value, field) {
+      const d = parse<EcsDeployRequest>(EcsDeployRequestSchema, value, field);
+      validateCreateDescription(d);
+      return { ...accountOf(d, field), work: (ctx, a, t) => deploy(ctx, d, a, t) };
+    },
+  },
+};
+
+/**
+ * The ECS provider: `POST /ecs/taskDefinitions/render` (and the kept renders clouddriver fetches), and
+ * clouddriver-compatible `POST /ecs/ops[/{op}]` running as tasks (answer 202, `Location: /tasks/{id}`, body
+ * `{id, resourceUri}`).
+ */
+export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: number) => Promise<void>; now?: () => number } = {}): Provider {
+  const ctx = createEcsContext(deps, opts);
+  const router = express.Router();
+
+  async function submit(input: OperationInput<'ecsOperations'> | OperationInput<'ecsCreateServerGroup'>, operations: { op: string; value: unknown; field: string }[]) {
+    const prepared = operations.map(({ op, value, field }) => {
+      const spec = OPS[op];
+      if (!spec) throw new InputError(`Unknown ECS operation ${op}.`, { errors: [{ field, message: `unknown operation; one of ${Object.keys(OPS).join(', ')}` }] });
+      return { op, ...spec.prepare(value, field) };
+    });
+    const principal = await input.principal();
+    const withAccounts = prepared.map((p) => ({ ...p, account: deps.authorizer.requireAccount(principal, p.accountName, 'WRITE', p.accountField) }));
+    const q = input.req.query.clientRequestId;
+    const requestId = typeof q === 'string' && q.length > 0 && q.length <= 128 ? q : undefined;
+    const { task } = await deps.tasks.submit(
+      { operation: prepared.map((p) => p.op).join(','), account: withAccounts[0]!.account.name, user: principal.user, ...(requestId ? { requestId } : {}) },
+      async (t) => {
+        const results: Record<string, unknown>[] = [];
+        for (const p of withAccounts) results.push(await p.work(ctx, p.account, t));
+        return results;
+      },
+    );
+    input.res.location(`${deps.baseUrl().replace(/\/+$/, '')}/tasks/${task.id}`);
+    return { id: task.id, resourceUri: `/task/${task.id}` };
+  }
+
+  deps.bind(router, 'renderEcsTaskDefinition', async (input) => renderEcsTaskDefinition(ctx, input.body, await input.principal()));
+  deps.bind(router, 'getEcsRenderedTaskDefinition', (input) => {
+    const r = ctx.renders.get(input.params.id);
+    if (!r) throw new NotFoundError(`No render ${input.params.id}.`);
+    return r.taskDefinition;
+  });
+  deps.bind(router, 'ecsOperations', (input) =>
+    submit(
+      input,
+      input.body.map((entry, i) => {
+        const keys = Object.keys(entry);
+        if (keys.length !== 1) throw new InputError('Validation Failed', { errors: [{ field: `$.body[${i}]`, message: 'expected exactly one {operationName: description}' }] });
+        return { op: keys[0]!, value: entry[keys[0]!], field: `$.body[${i}].${keys[0]}` };
+      }),
+    ),
+  );
+  for (const [op, id] of [
+    ['createServerGroup', 'ecsCreateServerGroup'],
+    ['disableServerGroup', 'ecsDisableServerGroup'],
+    ['enableServerGroup', 'ecsEnableServerGroup'],
+    ['resizeServerGroup', 'ecsResizeServerGroup'],
+    ['destroyServerGroup', 'ecsDestroyServerGroup'],
+    ['deploy', 'ecsDeploy'],
+  ] as const) {
+    deps.bind(router, id, (input) => submit(input as OperationInput<'ecsCreateServerGroup'>, [{ op, value: input.body, field: '$.body' }]));
+  }
+  return { name: 'ecs', router };
+}

@@ -1,0 +1,14 @@
+import { runEcsCommand } from '@outrigger/ecs';
+
+/** `outrigger validate FILE [options]`: the ECS task-definition resolver on a local artifact (see packages/ecs/README.md). */
+export async function validateCommand(argv: string[]): Promise<number> {
+  return runEcsCommand('validate', argv, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  });
+}
