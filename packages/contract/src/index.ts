@@ -20,3 +20,29 @@ export {
   WebhookTaskStatusSchema,
 } from './schemas/tasks.js';
 export type { Artifact, Task, TaskHistoryEntry, TaskRef, TaskStatus, WebhookTaskStatus } from './schemas/tasks.js';
+export {
+  ApplicationFunctionsParamsSchema,
+  AsyncInvokeConfigSchema,
+  ClientRequestIdQuerySchema,
+  CreateLambdaFunctionDescriptionSchema,
+  FunctionCacheRefreshResultSchema,
+  FunctionCacheRefreshSchema,
+  FunctionUrlConfigSchema,
+  LambdaArtifactSchema,
+  LambdaDescriptionBaseSchema,
+  LambdaEventMappingDescriptionSchema,
+  LambdaFunctionSchema,
+  LambdaFunctionSettingsSchema,
+  LambdaOperationListSchema,
+  LambdaRuntimeSchema,
+  ListFunctionsQuerySchema,
+  lambdaDescriptionSchemas,
+} from './schemas/lambda.js';
+export type {
+  CreateLambdaFunctionDescription,
+  LambdaArtifact,
+  LambdaFunction,
+  LambdaOperationName,
+  LambdaRuntime,
+  UpdateLambdaFunctionConfigurationDescription,
+} from './schemas/lambda.js';

@@ -1,6 +1,7 @@
 import type { operations as SpecOperations } from './generated/openapi.js';
 import type { OperationDef } from './operationDef.js';
 import { coreOperations } from './operations/core.js';
+import { lambdaOperations } from './operations/lambda.js';
 
 /**
  * The operation table, keyed by operationId. Its type requires exactly the spec's operationIds: a missing or extra
@@ -8,6 +9,7 @@ import { coreOperations } from './operations/core.js';
  */
 export const operations = {
   ...coreOperations,
+  ...lambdaOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;
