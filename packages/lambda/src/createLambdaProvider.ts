@@ -1,0 +1,248 @@
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import express, { Router, type RequestHandler } from 'express';
+import type { z } from 'zod';
+import { lambdaDescriptionSchemas, type FieldError, type LambdaOperationName } from '@outrigger/contract';
+import {
+  InputError,
+  parseConfigSection,
+  UpstreamError,
+  type AccountConfig,
+  type Principal,
+  type Provider,
+  type ProviderDeps,
+} from '@outrigger/runtime';
+import { sendWithRetry } from './aws/sendWithRetry.js';
+import { LambdaConfigSchema, type LambdaConfig } from './config.js';
+import { FunctionInventory } from './inventory/FunctionInventory.js';
+import { listRuntimes } from './listRuntimes.js';
+import { functionNameFor } from './naming.js';
+import type { OperationContext } from './operations/OperationContext.js';
+import { lambdaOperationTable } from './operations/registry.js';
+import { validateDescription } from './validateDescription.js';
+
+export interface LambdaProviderOptions {
+  /** Injected so tests never wait. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Downloads `http/file` artifacts (default: `fetch`). */
+  fetchBytes?: (url: string, maxBytes: number) => Promise<Buffer>;
+  /** Receives the inventory (tests and benchmarks fill or inspect it). */
+  onInventory?: (inventory: FunctionInventory) => void;
+}
+
+interface Entry {
+  op: LambdaOperationName;
+  d: z.infer<(typeof lambdaDescriptionSchemas)[LambdaOperationName]>;
+  at: string;
+}
+
+export class InvalidAccountException extends Error {
+  override readonly name = 'InvalidAccountException';
+}
+
+async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer> {
+  const res = await fetch(url, { redirect: 'follow' });
+  if (!res.ok) throw new UpstreamError('artifact', `could not download ${url}: HTTP ${res.status}`);
+  const len = Number(res.headers.get('content-length') ?? 0);
+  if (len > maxBytes) throw new UpstreamError('artifact', `artifact ${url} is ${len} bytes, more than the ${maxBytes} allowed`);
+  const buf = Buffer.from(await res.arrayBuffer());
+  if (buf.length > maxBytes) throw new UpstreamError('artifact', `artifact ${url} is more than the ${maxBytes} bytes allowed`);
+  return buf;
+}
+
+/** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
+export function makeLambdaProvider(options: LambdaProviderOptions = {}): (deps: ProviderDeps) => Provider {
+  return (deps) => buildProvider(deps, options);
+}
+
+/** The Lambda provider: clouddriver's 13 Lambda operations (plus alias delete), function reads and the inventory. */
+export function createLambdaProvider(deps: ProviderDeps): Provider {
+  return buildProvider(deps, {});
+}
+
+function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Provider {
+  const config: LambdaConfig = parseConfigSection(LambdaConfigSchema, deps.config.lambda, { source: deps.configSource, keyPath: ['lambda'] });
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+  const throttles = deps.metrics;
+  void throttles;
+  const send = <T>(client: unknown, command: object) => sendWithRetry<T>(client, command, { sleep });
+  const inventory = new FunctionInventory({
+    aws: deps.aws,
+    logger: deps.logger,
+    send,
+    concurrency: config.inventory.concurrency,
+    detailRefreshMs: config.inventory.detailRefreshSeconds * 1000,
+    now,
+  });
+  options.onInventory?.(inventory);
+  const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);
+  const regionsOf = (a: AccountConfig) => (a.regions.length ? a.regions : deps.config.aws.defaultRegions).map((r) => r.name);
+  const router = Router();
+
+  function contextFor(account: AccountConfig, region: string, status: (line: string) => Promise<void>): OperationContext {
+    return {
+      account,
+      region,
+      config,
+      lambda: deps.aws.client(LambdaClient, account, region),
+      elb: () => deps.aws.client(ElasticLoadBalancingV2Client, account, region),
+      s3: () => deps.aws.client(S3Client, account, region),
+      send,
+      sleep,
+      now,
+      status,
+      refresh: async (name) => {
+        try {
+          await inventory.refreshFunction(account, region, name);
+        } catch (err) {
+          deps.logger.warn({ err, function: name }, 'could not refresh the function after a write; the next inventory pass will');
+        }
+      },
+      evict: (name) => inventory.evict(account.name, region, name),
+      fetchBytes,
+    };
+  }
+
+  /** Validates every entry, checks WRITE on its account, and runs them in one task (clouddriver's list semantics). */
+  async function submit(entries: Entry[], input: { principal: () => Promise<Principal>; requestId: string; clientRequestId?: string | undefined }) {
+    const errors: FieldError[] = [];
+    const named = entries.map((e) => {
+      const name = functionNameFor(e.d.appName, e.d.functionName, config.prefixApplicationNameToFunction);
+      errors.push(...validateDescription(e.op, e.d as never, name, e.at));
+      return { ...e, name };
+    });
+    if (errors.length) throw new InputError('Validation Failed', { errors });
+    const principal = await input.principal();
+    const accounts = named.map((e) => deps.authorizer.requireAccount(principal, e.d.credentials, 'WRITE', `${e.at}.credentials`));
+    const { task } = await deps.tasks.submit(
+      {
+        operation: named.map((e) => e.op).join(','),
+        account: accounts[0]!.name,
+        user: principal.user,
+        ...(input.clientRequestId ? { requestId: input.clientRequestId } : {}),
+      },
+      async (tctx) => {
+        const results: Record<string, unknown>[] = [];
+        for (const [i, e] of named.entries()) {
+          const account = accounts[i]!;
+          const { phase, run } = lambdaOperationTable[e.op];
+          if (!account.lambdaEnabled) throw new InvalidAccountException('AWS Lambda is not enabled for provided account.');
+          const ctx = contextFor(account, e.d.region, (line) => tctx.updateStatus(phase, line));
+          results.push(await (run as (c: OperationContext, d: unknown, n: string) => Promise<Record<string, unknown>>)(ctx, e.d, e.name));
+        }
+        return results;
+      },
+    );
+    return { id: task.id, resourceUri: `/task/${task.id}` };
+  }
+
+  for (const op of Object.keys(lambdaDescriptionSchemas) as LambdaOperationName[]) {
+    deps.bind(router, op, async ({ body, query, principal, requestId }) =>
+      submit([{ op, d: body as Entry['d'], at: '$.body' }], { principal, requestId, clientRequestId: query.clientRequestId }),
+    );
+  }
+
+  // With the clouddriver passthrough on, a list that holds any operation outrigger does not own goes, byte for byte,
+  // to clouddriver: read the raw body once, decide, and leave it on the request for the passthrough.
+  if (deps.config.clouddriver.baseUrl) {
+    const raw = express.raw({ type: ['application/json', 'application/*+json'], limit: deps.config.server.bodyLimit });
+    const peek: RequestHandler = (req, res, next) => {
+      if (!req.is(['application/json', 'application/*+json'])) return next();
+      raw(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        const buf = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+        (req as unknown as { rawBody: Buffer }).rawBody = buf;
+        let parsed: unknown;
+        try {
+          parsed = buf.length ? JSON.parse(buf.toString('utf8')) : undefined;
+        } catch {
+          return next(new InputError('Malformed JSON request body', { errors: [{ field: '$.body', message: 'not valid JSON' }] }));
+        }
+        req.body = parsed;
+        const foreign = Array.isArray(parsed) && parsed.some((e) => e && typeof e === 'object' && Object.keys(e).some((k) => !(k in lambdaDescriptionSchemas)));
+        if (foreign) return next('router');
+        next();
+      });
+    };
+    router.post('/aws/ops', peek);
+  }
+
+  deps.bind(router, 'submitAwsOperations', async ({ body, query, principal, requestId }) => {
+    const entries: Entry[] = body.map((item, i) => {
+      const op = Object.keys(item)[0] as LambdaOperationName;
+      return { op, d: (item as Record<string, Entry['d']>)[op]!, at: `$.body[${i}].${op}` };
+    });
+    return submit(entries, { principal, requestId, clientRequestId: query.clientRequestId });
+  });
+
+  const readable = (p: Principal) => new Set(deps.authorizer.readableAccounts(p).filter((a) => a.lambdaEnabled).map((a) => a.name));
+
+  deps.bind(router, 'listFunctionRuntimes', () => listRuntimes(new Date(now())));
+
+  deps.bind(router, 'listFunctions', async ({ query, principal }) =>
+    inventory.list({
+      accounts: readable(await principal()),
+      ...(query.account ? { account: query.account } : {}),
+      ...(query.region ? { region: query.region } : {}),
+      ...(query.functionName ? { functionName: query.functionName } : {}),
+    }),
+  );
+
+  deps.bind(router, 'listApplicationFunctions', async ({ params, principal }) => inventory.forApplication(params.application, readable(await principal())));
+
+  deps.bind(router, 'refreshFunctionCache', async ({ body, principal, res }) => {
+    const name = body.account ?? body.credentials;
+    const account = deps.authorizer.requireAccount(await principal(), name ?? undefined, 'READ', body.account ? '$.body.account' : '$.body.credentials');
+    if (!account.lambdaEnabled)
+      throw new InputError('AWS Lambda is not enabled for provided account.', { errors: [{ field: '$.body.credentials', message: 'lambdaEnabled is false' }] });
+    const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
+    const ctx = contextFor(account, body.region, async () => {});
+    let fn = await inventory.refreshFunction(account, body.region, functionName).catch((err) => {
+      throw ctx && err;
+    });
+    if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
+    const id = `aws:lambdaFunctions:${account.name}:${body.region}:${fn?.functionName ?? functionName}`;
+    res.status(fn ? 202 : 200).json({ cachedIdentifiersByType: fn ? { onDemand: [id] } : {}, ...(fn ? { function: fn } : {}) });
+    return undefined;
+  });
+
+  let timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+  return {
+    name: 'lambda',
+    router,
+    health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name) } }),
+    async start() {
+      if (!config.inventory.enabled) return;
+      stopped = false;
+      for (const account of lambdaAccounts()) {
+        for (const region of regionsOf(account)) {
+          const tick = async () => {
+            if (stopped) return;
+            try {
+              const stats = await inventory.refreshRegion(account, region);
+              deps.logger.debug({ account: account.name, region, ...stats }, 'lambda inventory refreshed');
+            } catch (err) {
+              deps.logger.warn({ err, account: account.name, region }, 'lambda inventory: listing failed; keeping the previous functions of this region');
+            }
+            if (!stopped) {
+              const t = setTimeout(() => void tick(), config.inventory.intervalSeconds * 1000);
+              t.unref();
+              timers.push(t);
+            }
+          };
+          void tick();
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers = [];
+    },
+  };
+}
