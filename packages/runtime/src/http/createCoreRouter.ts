@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Health } from '@outrigger/contract';
 import type { Authorizer } from '../auth/createAuthorizer.js';
 import { NotFoundError } from '../errors/errors.js';
@@ -13,9 +13,23 @@ export type HealthCheck = () => Promise<{ status: 'UP' | 'DOWN'; details?: Recor
  * `GET /task/{id}` (clouddriver's shape, what Orca polls) and `GET /tasks/{id}` (the webhook-stage status resource).
  * Tasks of accounts the caller may not read answer 404, as if they did not exist.
  */
-export function createCoreRouter(deps: { bind: BindOperation; store: TaskStore; authorizer: Authorizer; checks: Record<string, HealthCheck> }): Router {
+export function createCoreRouter(deps: {
+  bind: BindOperation;
+  store: TaskStore;
+  authorizer: Authorizer;
+  checks: Record<string, HealthCheck>;
+  /** Answers `GET /task/{id}` for ids this store does not know (the clouddriver passthrough forwards them). */
+  onUnknownTask?: RequestHandler;
+}): Router {
   const router = Router();
   const { bind, store, authorizer } = deps;
+  const onUnknownTask = deps.onUnknownTask;
+  if (onUnknownTask) {
+    router.get('/task/:id', async (req, res, next) => {
+      if (await store.get(String(req.params.id))) return next();
+      onUnknownTask(req, res, next);
+    });
+  }
 
   bind(router, 'getHealth', async ({ res }) => {
     const components: NonNullable<Health['components']> = {};
