@@ -25,6 +25,8 @@ export {
   AsyncInvokeConfigSchema,
   ClientRequestIdQuerySchema,
   CreateLambdaFunctionDescriptionSchema,
+  FunctionCacheEntrySchema,
+  FunctionCacheQuerySchema,
   FunctionCacheRefreshResultSchema,
   FunctionCacheRefreshSchema,
   FunctionUrlConfigSchema,

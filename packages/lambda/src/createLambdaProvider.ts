@@ -201,13 +201,24 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Prov
       throw new InputError('AWS Lambda is not enabled for provided account.', { errors: [{ field: '$.body.credentials', message: 'lambdaEnabled is false' }] });
     const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
     const ctx = contextFor(account, body.region, async () => {});
-    let fn = await inventory.refreshFunction(account, body.region, functionName).catch((err) => {
-      throw ctx && err;
-    });
+    void ctx;
+    let fn = await inventory.refreshFunction(account, body.region, functionName);
     if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
     const id = `aws:lambdaFunctions:${account.name}:${body.region}:${fn?.functionName ?? functionName}`;
     res.status(fn ? 202 : 200).json({ cachedIdentifiersByType: fn ? { onDemand: [id] } : {}, ...(fn ? { function: fn } : {}) });
     return undefined;
+  });
+
+  // Orca's cache refresh task polls this after a 202 until `processedCount > 0 && cacheTime > start`. outrigger's
+  // refresh is synchronous, so the entry is final as soon as the POST answered.
+  deps.bind(router, 'getFunctionCacheStatus', async ({ query, principal }) => {
+    const m = /^aws:lambdaFunctions:([^:]+):([^:]+):(.+)$/.exec(query.id);
+    if (!m) return [];
+    const [, account, region, name] = m as unknown as [string, string, string, string];
+    if (!readable(await principal()).has(account)) return [];
+    const at = inventory.cachedAt(account, region, name);
+    if (at === undefined) return [];
+    return [{ id: query.id, details: { account, region, functionName: name }, cacheTime: at, processedCount: 1, processedTime: at }];
   });
 
   let timers: NodeJS.Timeout[] = [];

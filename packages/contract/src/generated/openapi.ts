@@ -383,7 +383,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The on-demand cache state of one function key (what Orca's cache refresh task polls). */
+        get: operations["getFunctionCacheStatus"];
         put?: never;
         /** Refreshes one function in the cache now (clouddriver's on-demand cache update). */
         post: operations["refreshFunctionCache"];
@@ -850,6 +851,16 @@ export interface components {
                 [key: string]: string[];
             };
             function?: components["schemas"]["LambdaFunction"];
+        };
+        FunctionCacheEntry: {
+            id: string;
+            details: {
+                [key: string]: string;
+            };
+            /** @description When outrigger last read the function (ms since the epoch). */
+            cacheTime: number;
+            processedCount: number;
+            processedTime: number;
         };
     };
     responses: {
@@ -1468,6 +1479,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LambdaFunction"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getFunctionCacheStatus: {
+        parameters: {
+            query: {
+                /** @description `aws:lambdaFunctions:<account>:<region>:<functionName>` */
+                id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cached entry (an empty list when the key is not cached). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionCacheEntry"][];
                 };
             };
             400: components["responses"]["BadRequest"];

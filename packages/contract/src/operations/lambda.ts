@@ -3,6 +3,8 @@ import { defineOperation } from '../operationDef.js';
 import {
   ApplicationFunctionsParamsSchema,
   ClientRequestIdQuerySchema,
+  FunctionCacheEntrySchema,
+  FunctionCacheQuerySchema,
   FunctionCacheRefreshResultSchema,
   FunctionCacheRefreshSchema,
   LambdaFunctionSchema,
@@ -38,5 +40,6 @@ export const lambdaOperations = {
     params: ApplicationFunctionsParamsSchema,
     response: z.array(LambdaFunctionSchema),
   }),
+  getFunctionCacheStatus: defineOperation({ method: 'get', path: '/cache/aws/function', query: FunctionCacheQuerySchema, response: z.array(FunctionCacheEntrySchema) }),
   refreshFunctionCache: defineOperation({ method: 'post', path: '/cache/aws/function', body: FunctionCacheRefreshSchema, response: FunctionCacheRefreshResultSchema }),
 };

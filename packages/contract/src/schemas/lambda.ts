@@ -262,6 +262,15 @@ export const FunctionCacheRefreshResultSchema = z.object({
   function: LambdaFunctionSchema.optional(),
 });
 
+export const FunctionCacheEntrySchema = z.object({
+  id: z.string(),
+  details: z.record(z.string(), z.string()),
+  cacheTime: z.number().int(),
+  processedCount: z.number().int(),
+  processedTime: z.number().int(),
+});
+export const FunctionCacheQuerySchema = z.object({ id: z.string().min(1).max(512) });
+
 export const ListFunctionsQuerySchema = z.object({
   account: z.string().max(256).optional(),
   region: z.string().max(64).optional(),
@@ -304,5 +313,6 @@ const _pins: [
   Pinned<z.infer<typeof LambdaRuntimeSchema>, S['LambdaRuntime']>,
   Pinned<z.infer<typeof FunctionCacheRefreshSchema>, S['FunctionCacheRefresh']>,
   Pinned<z.infer<typeof FunctionCacheRefreshResultSchema>, S['FunctionCacheRefreshResult']>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Pinned<z.infer<typeof FunctionCacheEntrySchema>, S['FunctionCacheEntry']>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void _pins;

@@ -65,6 +65,8 @@ describe('function reads over HTTP', () => {
     expect(refresh.status).toBe(202);
     expect(refresh.body.cachedIdentifiersByType.onDemand).toEqual(['aws:lambdaFunctions:prod:us-east-1:shop-fresh']);
     expect((await h.get('/functions?account=prod&region=us-east-1&functionName=shop-fresh')).body).toHaveLength(1);
+    const status = await h.get('/cache/aws/function?id=aws:lambdaFunctions:prod:us-east-1:shop-fresh');
+    expect(status.body[0]).toMatchObject({ id: 'aws:lambdaFunctions:prod:us-east-1:shop-fresh', processedCount: 1, cacheTime: expect.any(Number) });
     h.lambda.functions.delete('shop-fresh');
     const gone = await h.post('/cache/aws/function', { credentials: 'prod', region: 'us-east-1', functionName: 'shop-fresh' });
     expect(gone.status).toBe(200);

@@ -127,6 +127,11 @@ export class FunctionInventory {
     this.remove(key(account, region, name));
   }
 
+  /** When the function was last read from AWS (ms), if cached. */
+  cachedAt(account: string, region: string, name: string): number | undefined {
+    return this.entries.get(key(account, region, name))?.hydratedAt;
+  }
+
   get(account: string, region: string, name: string): LambdaFunction | undefined {
     return this.entries.get(key(account, region, name))?.fn;
   }
