@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { lambdaDescriptionSchemas, type FieldError, type LambdaOperationName } from '@outrigger/contract';
 import {
   InputError,
+  mapAwsError,
   parseConfigSection,
   UpstreamError,
   type AccountConfig,
@@ -53,22 +54,23 @@ async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer>
 }
 
 /** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
-export function makeLambdaProvider(options: LambdaProviderOptions = {}): (deps: ProviderDeps) => Provider {
+/** The provider plus its inventory (benchmarks and operators' scripts read it). */
+export type LambdaProvider = Provider & { inventory: FunctionInventory };
+
+export function makeLambdaProvider(options: LambdaProviderOptions = {}): (deps: ProviderDeps) => LambdaProvider {
   return (deps) => buildProvider(deps, options);
 }
 
 /** The Lambda provider: clouddriver's 13 Lambda operations (plus alias delete), function reads and the inventory. */
-export function createLambdaProvider(deps: ProviderDeps): Provider {
+export function createLambdaProvider(deps: ProviderDeps): LambdaProvider {
   return buildProvider(deps, {});
 }
 
-function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Provider {
+function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): LambdaProvider {
   const config: LambdaConfig = parseConfigSection(LambdaConfigSchema, deps.config.lambda, { source: deps.configSource, keyPath: ['lambda'] });
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
-  const throttles = deps.metrics;
-  void throttles;
   const send = <T>(client: unknown, command: object) => sendWithRetry<T>(client, command, { sleep });
   const inventory = new FunctionInventory({
     aws: deps.aws,
@@ -202,8 +204,13 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Prov
     const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
     const ctx = contextFor(account, body.region, async () => {});
     void ctx;
-    let fn = await inventory.refreshFunction(account, body.region, functionName);
-    if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
+    let fn: Awaited<ReturnType<typeof inventory.refreshFunction>>;
+    try {
+      fn = await inventory.refreshFunction(account, body.region, functionName);
+      if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
+    } catch (err) {
+      throw mapAwsError(err, 'lambda');
+    }
     const id = `aws:lambdaFunctions:${account.name}:${body.region}:${fn?.functionName ?? functionName}`;
     res.status(fn ? 202 : 200).json({ cachedIdentifiersByType: fn ? { onDemand: [id] } : {}, ...(fn ? { function: fn } : {}) });
     return undefined;
@@ -226,6 +233,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Prov
   return {
     name: 'lambda',
     router,
+    inventory,
     health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name) } }),
     async start() {
       if (!config.inventory.enabled) return;

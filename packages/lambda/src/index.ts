@@ -1,5 +1,5 @@
 export { createLambdaProvider, makeLambdaProvider, InvalidAccountException } from './createLambdaProvider.js';
-export type { LambdaProviderOptions } from './createLambdaProvider.js';
+export type { LambdaProvider, LambdaProviderOptions } from './createLambdaProvider.js';
 export { LambdaConfigSchema } from './config.js';
 export type { LambdaConfig } from './config.js';
 export { FunctionInventory } from './inventory/FunctionInventory.js';
