@@ -1,11 +1,20 @@
 import type { z } from 'zod';
 import type { LambdaOperationName, lambdaDescriptionSchemas } from '@outrigger/contract';
-import { putLambdaProvisionedConcurrency, deleteLambdaProvisionedConcurrency, putLambdaReservedConcurrency, deleteLambdaReservedConcurrency } from './concurrency.js';
-import { deleteLambdaFunctionEventMapping, upsertLambdaFunctionEventMapping } from './eventMappings.js';
-import { createLambdaFunction, deleteLambdaFunction, updateLambdaFunctionCode, updateLambdaFunctionConfiguration } from './functionWrites.js';
-import { invokeLambdaFunction } from './invokeLambdaFunction.js';
+import { createLambdaFunction } from './CreateLambdaFunction.js';
+import { deleteLambdaFunction } from './DeleteLambdaFunction.js';
+import { deleteLambdaFunctionAlias } from './DeleteLambdaFunctionAlias.js';
+import { deleteLambdaFunctionEventMapping } from './DeleteLambdaFunctionEventMapping.js';
+import { deleteLambdaProvisionedConcurrency } from './DeleteLambdaProvisionedConcurrency.js';
+import { deleteLambdaReservedConcurrency } from './DeleteLambdaReservedConcurrency.js';
+import { invokeLambdaFunction } from './InvokeLambdaFunction.js';
+import { publishLambdaFunctionVersion } from './PublishLambdaFunctionVersion.js';
+import { putLambdaProvisionedConcurrency } from './PutLambdaProvisionedConcurrency.js';
+import { putLambdaReservedConcurrency } from './PutLambdaReservedConcurrency.js';
+import { updateLambdaFunctionCode } from './UpdateLambdaFunctionCode.js';
+import { updateLambdaFunctionConfiguration } from './UpdateLambdaFunctionConfiguration.js';
+import { upsertLambdaFunctionAlias } from './UpsertLambdaFunctionAlias.js';
+import { upsertLambdaFunctionEventMapping } from './UpsertLambdaFunctionEventMapping.js';
 import type { OperationContext } from './OperationContext.js';
-import { deleteLambdaFunctionAlias, publishLambdaFunctionVersion, upsertLambdaFunctionAlias } from './versionsAndAliases.js';
 
 type Run<K extends LambdaOperationName> = (ctx: OperationContext, d: z.infer<(typeof lambdaDescriptionSchemas)[K]>, functionName: string) => Promise<Record<string, unknown>>;
 
