@@ -19,7 +19,7 @@ import { LambdaConfigSchema, type LambdaConfig } from './config.js';
 import { FunctionInventory } from './inventory/FunctionInventory.js';
 import { listRuntimes } from './listRuntimes.js';
 import { functionNameFor } from './naming.js';
-import type { OperationContext } from './operations/OperationContext.js';
+import type { FetchableArtifact, OperationContext } from './operations/OperationContext.js';
 import { lambdaOperationTable } from './operations/registry.js';
 import { validateDescription } from './validateDescription.js';
 
@@ -29,6 +29,8 @@ export interface LambdaProviderOptions {
   now?: () => number;
   /** Downloads `http/file` artifacts (default: `fetch`). */
   fetchBytes?: (url: string, maxBytes: number) => Promise<Buffer>;
+  /** Sends a request to clouddriver's `PUT /artifacts/fetch/` (default: `fetch`). */
+  fetchViaClouddriver?: (baseUrl: string, artifact: FetchableArtifact, maxBytes: number) => Promise<Buffer>;
   /** Receives the inventory (tests and benchmarks fill or inspect it). */
   onInventory?: (inventory: FunctionInventory) => void;
 }
@@ -43,14 +45,29 @@ export class InvalidAccountException extends Error {
   override readonly name = 'InvalidAccountException';
 }
 
+async function readLimited(res: Response, what: string, maxBytes: number): Promise<Buffer> {
+  const len = Number(res.headers.get('content-length') ?? 0);
+  if (len > maxBytes) throw new UpstreamError('artifact', `artifact ${what} is ${len} bytes, more than the ${maxBytes} allowed`);
+  const buf = Buffer.from(await res.arrayBuffer());
+  if (buf.length > maxBytes) throw new UpstreamError('artifact', `artifact ${what} is more than the ${maxBytes} bytes allowed`);
+  return buf;
+}
+
+async function defaultFetchViaClouddriver(baseUrl: string, artifact: FetchableArtifact, maxBytes: number): Promise<Buffer> {
+  const res = await fetch(`${baseUrl.replace(/\/$/, '')}/artifacts/fetch/`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(artifact),
+  });
+  const what = `${artifact.type} ${artifact.reference ?? artifact.name ?? ''}`;
+  if (!res.ok) throw new UpstreamError('clouddriver', `clouddriver could not fetch artifact ${what}: HTTP ${res.status}`);
+  return readLimited(res, what, maxBytes);
+}
+
 async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer> {
   const res = await fetch(url, { redirect: 'follow' });
   if (!res.ok) throw new UpstreamError('artifact', `could not download ${url}: HTTP ${res.status}`);
-  const len = Number(res.headers.get('content-length') ?? 0);
-  if (len > maxBytes) throw new UpstreamError('artifact', `artifact ${url} is ${len} bytes, more than the ${maxBytes} allowed`);
-  const buf = Buffer.from(await res.arrayBuffer());
-  if (buf.length > maxBytes) throw new UpstreamError('artifact', `artifact ${url} is more than the ${maxBytes} bytes allowed`);
-  return buf;
+  return readLimited(res, url, maxBytes);
 }
 
 /** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
@@ -71,6 +88,16 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+  const fetchViaClouddriver = options.fetchViaClouddriver ?? defaultFetchViaClouddriver;
+  const clouddriverUrl = deps.config.clouddriver.baseUrl;
+  const fetchArtifact = async (a: FetchableArtifact, maxBytes: number): Promise<Buffer> => {
+    const ref = a.reference ?? '';
+    if (a.type === 'embedded/base64') return Buffer.from(ref, 'base64');
+    const authenticatedHttp = a.type === 'http/file' && a.artifactAccount && a.artifactAccount !== 'no-auth-http-account';
+    if (a.type === 'http/file' && !(authenticatedHttp && clouddriverUrl)) return fetchBytes(ref, maxBytes);
+    if (!clouddriverUrl) throw new InputError(`artifact type ${a.type} needs clouddriver.baseUrl (outrigger fetches it through clouddriver)`);
+    return fetchViaClouddriver(clouddriverUrl, a, maxBytes);
+  };
   const send = <T>(client: unknown, command: object) => sendWithRetry<T>(client, command, { sleep });
   const inventory = new FunctionInventory({
     aws: deps.aws,
@@ -105,7 +132,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
         }
       },
       evict: (name) => inventory.evict(account.name, region, name),
-      fetchBytes,
+      fetchArtifact,
     };
   }
 
@@ -114,7 +141,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     const errors: FieldError[] = [];
     const named = entries.map((e) => {
       const name = functionNameFor(e.d.appName, e.d.functionName, config.prefixApplicationNameToFunction);
-      errors.push(...validateDescription(e.op, e.d as never, name, e.at));
+      errors.push(...validateDescription(e.op, e.d as never, name, e.at, { clouddriverArtifacts: Boolean(clouddriverUrl) }));
       return { ...e, name };
     });
     if (errors.length) throw new InputError('Validation Failed', { errors });

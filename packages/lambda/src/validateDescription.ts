@@ -15,7 +15,7 @@ type Any = z.infer<(typeof lambdaDescriptionSchemas)[LambdaOperationName]> & Rec
  * Server-side validation clouddriver never had: what AWS would reject (or Orca would trip over later) is a 400 naming
  * the field, before a task exists. `at` is the description's JSON path (`$.body` or `$.body[0].createLambdaFunction`).
  */
-export function validateDescription(op: LambdaOperationName, d: Any, functionName: string, at: string): FieldError[] {
+export function validateDescription(op: LambdaOperationName, d: Any, functionName: string, at: string, options: { clouddriverArtifacts: boolean }): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, message: string) => errors.push({ field: `${at}.${field}`, message });
   const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
@@ -25,11 +25,12 @@ export function validateDescription(op: LambdaOperationName, d: Any, functionNam
   const payloadArtifact = d.payloadArtifact as { type: string; reference?: string | null } | null | undefined;
   for (const [name, a] of [['artifact', artifact], ['payloadArtifact', payloadArtifact]] as const) {
     if (!a) continue;
-    if (!(ARTIFACT_TYPES as readonly string[]).includes(a.type) || (name === 'payloadArtifact' && a.type === 'docker/image'))
-      err(`${name}.type`, `unsupported artifact type ${a.type}; use s3/object, http/file or embedded/base64${name === 'artifact' ? ' (or docker/image)' : ''}`);
-    if (!a.reference) err(`${name}.reference`, 'an artifact reference is required');
-    else if (a.type === 's3/object' && !parseS3Reference(a.reference)) err(`${name}.reference`, 'expected s3://bucket/key');
-    else if (a.type === 'http/file' && !/^https?:\/\//.test(a.reference)) err(`${name}.reference`, 'expected an http(s) URL');
+    if (name === 'payloadArtifact' && a.type === 'docker/image') err(`${name}.type`, 'a docker/image cannot be a payload');
+    else if (!(ARTIFACT_TYPES as readonly string[]).includes(a.type) && !options.clouddriverArtifacts)
+      err(`${name}.type`, `unsupported artifact type ${a.type}; use s3/object, http/file or embedded/base64${name === 'artifact' ? ' (or docker/image)' : ''}, or set clouddriver.baseUrl to fetch other types through clouddriver`);
+    if (!a.reference && (ARTIFACT_TYPES as readonly string[]).includes(a.type)) err(`${name}.reference`, 'an artifact reference is required');
+    else if (a.type === 's3/object' && !parseS3Reference(a.reference ?? '')) err(`${name}.reference`, 'expected s3://bucket/key');
+    else if (a.type === 'http/file' && !/^https?:\/\//.test(a.reference ?? '')) err(`${name}.reference`, 'expected an http(s) URL');
   }
   if (s('role') !== undefined && !ROLE.test(s('role')!)) err('role', 'Invalid role. Role ARN must match arn:aws:iam::<12 digits>:role/<name>');
   if (s('runtime') !== undefined && !KNOWN_RUNTIMES.has(s('runtime')!)) err('runtime', `unknown runtime ${s('runtime')}; see GET /functions/runtimes`);

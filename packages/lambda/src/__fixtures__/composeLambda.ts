@@ -38,7 +38,7 @@ export interface LambdaHarness {
  * stateful FakeLambda/FakeElbv2 behind the AWS client factory, listening on 127.0.0.1. (Tests cannot import
  * `@outrigger/server`, which depends on this package.)
  */
-export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer> } = {}): Promise<LambdaHarness> {
+export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string } = {}): Promise<LambdaHarness> {
   const config = ConfigSchema.parse({
     storage: { type: 'memory' },
     logging: { level: 'silent' },
@@ -49,6 +49,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
       ],
     },
     lambda: { inventory: { enabled: false }, ...(options.lambdaConfig ?? {}) },
+    ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
   });
   const lambda = new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
   const elb = new FakeElbv2({ throttleRate: options.throttleRate ?? 0, names: ['web-tg', 'api-tg'] });

@@ -12,9 +12,8 @@ async function payloadOf(ctx: OperationContext, d: D): Promise<Buffer | undefine
   const a = d.payloadArtifact;
   if (a) {
     const ref = a.reference ?? '';
-    if (a.type === 'embedded/base64') return Buffer.from(ref, 'base64');
-    if (a.type === 'http/file') return ctx.fetchBytes(ref, MAX_PAYLOAD);
     if (a.type === 's3/object') return readS3Object(ctx, ref, MAX_PAYLOAD);
+    return ctx.fetchArtifact(a, MAX_PAYLOAD);
   }
   return d.payload != null ? Buffer.from(d.payload, 'utf8') : undefined;
 }

@@ -4,6 +4,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig } from '@outrigger/runtime';
 import type { LambdaConfig } from '../config.js';
 
+export interface FetchableArtifact {
+  type: string;
+  reference?: string | null | undefined;
+  name?: string | null | undefined;
+  version?: string | null | undefined;
+  artifactAccount?: string | null | undefined;
+  location?: string | null | undefined;
+}
+
 /** What one Lambda operation runs with: the account's clients for one region, retries, waits and its status line. */
 export interface OperationContext {
   account: AccountConfig;
@@ -22,6 +31,10 @@ export interface OperationContext {
   refresh(functionName: string): Promise<void>;
   /** Evicts one function from the inventory. */
   evict(functionName: string): void;
-  /** Downloads an `http/file` artifact. */
-  fetchBytes(url: string, maxBytes: number): Promise<Buffer>;
+  /**
+   * The bytes of an artifact outrigger does not pass by reference: `embedded/base64` is decoded, `http/file` is
+   * downloaded, and any other type (github/file, gitlab/file, an authenticated http/file…) is fetched through the
+   * real clouddriver's `PUT /artifacts/fetch/` when `clouddriver.baseUrl` is set, with clouddriver's credentials.
+   */
+  fetchArtifact(artifact: FetchableArtifact, maxBytes: number): Promise<Buffer>;
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeLambda, type LambdaHarness } from '../__fixtures__/composeLambda.js';
 import { statementIdFor } from '../aws/targetGroups.js';
@@ -215,5 +217,32 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
     const s3 = await run(h, 'updateLambdaFunctionCode', { credentials: 'prod', region: 'us-east-1', functionName: 'shop-http', artifact: { type: 's3/object', reference: 's3://b/k.zip', version: 'v7' } });
     expect(s3.status.failed).toBe(false);
     expect(h.lambda.functions.get('shop-http')!.code).toEqual({ S3Bucket: 'b', S3Key: 'k.zip' });
+  });
+
+  it('fetches artifact types it does not read itself (github/file…) through clouddriver\'s /artifacts/fetch/', async () => {
+    const asked: unknown[] = [];
+    const cd = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        asked.push({ method: req.method, url: req.url, artifact: JSON.parse(body) });
+        res.end(JSON.parse(body).type === 'github/file' ? '{"from":"github"}' : 'zip');
+      });
+    });
+    cd.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => cd.once('listening', () => r()));
+    try {
+      h = await composeLambda({ clouddriverUrl: `http://127.0.0.1:${(cd.address() as AddressInfo).port}` });
+      h.lambda.seed('shop-orders');
+      const t = await run(h, 'invokeLambdaFunction', {
+        credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'orders',
+        payloadArtifact: { type: 'github/file', name: 'payload.json', reference: 'https://api.github.com/repos/o/r/contents/payload.json', artifactAccount: 'gh', customKind: false, metadata: {} },
+      });
+      expect(t.status.failed, JSON.stringify(t.resultObjects)).toBe(false);
+      expect(JSON.parse(t.resultObjects[0].responseString).body).toBe('{"from":"github"}');
+      expect(asked).toEqual([{ method: 'PUT', url: '/artifacts/fetch/', artifact: expect.objectContaining({ type: 'github/file', artifactAccount: 'gh' }) }]);
+    } finally {
+      cd.close();
+    }
   });
 });
