@@ -18,6 +18,7 @@ import { sendWithRetry } from './aws/sendWithRetry.js';
 import { LambdaConfigSchema, type LambdaConfig } from './config.js';
 import { FunctionInventory } from './inventory/FunctionInventory.js';
 import { listRuntimes } from './listRuntimes.js';
+import { createKeyedLock } from './keyedLock.js';
 import { functionNameFor } from './naming.js';
 import type { FetchableArtifact, OperationContext } from './operations/OperationContext.js';
 import { lambdaOperationTable } from './operations/registry.js';
@@ -111,6 +112,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
   const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);
   const regionsOf = (a: AccountConfig) => (a.regions.length ? a.regions : deps.config.aws.defaultRegions).map((r) => r.name);
   const router = Router();
+  const perFunction = createKeyedLock();
 
   function contextFor(account: AccountConfig, region: string, status: (line: string) => Promise<void>): OperationContext {
     return {
@@ -161,7 +163,8 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
           const { phase, run } = lambdaOperationTable[e.op];
           if (!account.lambdaEnabled) throw new InvalidAccountException('AWS Lambda is not enabled for provided account.');
           const ctx = contextFor(account, e.d.region, (line) => tctx.updateStatus(phase, line));
-          results.push(await (run as (c: OperationContext, d: unknown, n: string) => Promise<Record<string, unknown>>)(ctx, e.d, e.name));
+          const work = run as (c: OperationContext, d: unknown, n: string) => Promise<Record<string, unknown>>;
+          results.push(await perFunction(`${account.name}/${e.d.region}/${e.name}`, () => work(ctx, e.d, e.name)));
         }
         return results;
       },

@@ -246,3 +246,15 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
     }
   });
 });
+
+describe('concurrent operations on one function', () => {
+  it('serialises them, so parallel updates (as Orca fires them) never conflict', async () => {
+    h = await composeLambda();
+    h.lambda.seed('shop-orders');
+    const posts = await Promise.all(
+      [256, 512, 1024].map((memorySize) => h.post('/aws/ops/updateLambdaFunctionConfiguration', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'orders', memorySize })),
+    );
+    const tasks = await Promise.all(posts.map((p) => h.waitForTask(p.body.id)));
+    for (const t of tasks) expect(t.status.failed, JSON.stringify(t.resultObjects)).toBe(false);
+  });
+});
