@@ -27,3 +27,19 @@ export async function waitUntilFunctionReady(
     { minDelayMs: 1_000, maxDelayMs: 10_000, maxWaitMs: ctx.config.stabilizeTimeoutSeconds * 1000, sleep: (ms) => ctx.sleep(ms), now: () => ctx.now() },
   );
 }
+
+/**
+ * Sends a change to a function; if Lambda answers ResourceConflictException (an update started elsewhere, e.g. in the
+ * console, after outrigger's wait), waits for the function again and retries, a few times.
+ */
+export async function sendWhenReady<T>(ctx: OperationContext, functionName: string, command: object, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await ctx.send<T>(ctx.lambda, command);
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceConflictException' || i >= attempts) throw err;
+      await ctx.status(`${functionName} is being changed by someone else; waiting before retrying`);
+      await waitUntilFunctionReady(ctx, functionName, { requireSuccess: false });
+    }
+  }
+}

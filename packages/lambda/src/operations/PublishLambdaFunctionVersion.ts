@@ -2,7 +2,7 @@ import { PublishVersionCommand, type PublishVersionCommandOutput } from '@aws-sd
 import type { z } from 'zod';
 import type { lambdaDescriptionSchemas } from '@outrigger/contract';
 import { toCamel } from '../aws/toCamel.js';
-import { waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
+import { sendWhenReady, waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
 import type { OperationContext } from './OperationContext.js';
 import { requireFunction } from '../aws/getFunction.js';
 
@@ -13,8 +13,9 @@ export async function publishLambdaFunctionVersion(ctx: OperationContext, d: D<'
   await ctx.status(`Initializing Publishing of AWS Lambda Function Version Operation...`);
   await requireFunction(ctx, name);
   await waitUntilFunctionReady(ctx, name, { requireSuccess: false });
-  const out = await ctx.send<PublishVersionCommandOutput>(
-    ctx.lambda,
+  const out = await sendWhenReady<PublishVersionCommandOutput>(
+    ctx,
+    name,
     new PublishVersionCommand({ FunctionName: name, ...(d.description ? { Description: d.description } : {}), ...(d.revisionId ? { RevisionId: d.revisionId } : {}) }),
   );
   await ctx.refresh(name);

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { lambdaDescriptionSchemas } from '@outrigger/contract';
 import { resolveCode } from '../aws/resolveCode.js';
 import { toCamel } from '../aws/toCamel.js';
-import { waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
+import { sendWhenReady, waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
 import type { OperationContext } from './OperationContext.js';
 import { CODE_SOURCE_TAG } from './functionTags.js';
 import { requireFunction } from '../aws/getFunction.js';
@@ -16,8 +16,9 @@ export async function updateLambdaFunctionCode(ctx: OperationContext, d: D<'upda
   const current = await requireFunction(ctx, name);
   const code = await resolveCode(ctx, d, '$.body');
   await waitUntilFunctionReady(ctx, name, { requireSuccess: false });
-  const out = await ctx.send<UpdateFunctionCodeCommandOutput>(
-    ctx.lambda,
+  const out = await sendWhenReady<UpdateFunctionCodeCommandOutput>(
+    ctx,
+    name,
     new UpdateFunctionCodeCommand({
       FunctionName: name,
       ...(code!.code.S3Bucket ? { S3Bucket: code!.code.S3Bucket, S3Key: code!.code.S3Key, ...(code!.code.S3ObjectVersion ? { S3ObjectVersion: code!.code.S3ObjectVersion } : {}) } : {}),

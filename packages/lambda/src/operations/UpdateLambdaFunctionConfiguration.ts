@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { lambdaDescriptionSchemas } from '@outrigger/contract';
 import { syncTargetGroups, targetGroupList } from '../aws/targetGroups.js';
 import { toCamel } from '../aws/toCamel.js';
-import { waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
+import { sendWhenReady, waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
 import { toFunctionConfiguration } from './functionSettings.js';
 import { applyAsyncInvokeConfig, applyFunctionUrl } from './functionExtras.js';
 import type { OperationContext } from './OperationContext.js';
@@ -20,7 +20,7 @@ export async function updateLambdaFunctionConfiguration(ctx: OperationContext, d
   const config = toFunctionConfiguration(d);
   let result: object = current.Configuration!;
   if (Object.keys(config).length) {
-    result = await ctx.send(ctx.lambda, new UpdateFunctionConfigurationCommand({ FunctionName: name, ...config }));
+    result = await sendWhenReady<object>(ctx, name, new UpdateFunctionConfigurationCommand({ FunctionName: name, ...config }));
     await ctx.status(`Updated configuration of ${name}; waiting for the update to finish`);
     await waitUntilFunctionReady(ctx, name, { requireSuccess: true });
   }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ResourceConflictException } from '@aws-sdk/client-lambda';
 import { composeLambda, type LambdaHarness } from '../__fixtures__/composeLambda.js';
 import { statementIdFor } from '../aws/targetGroups.js';
 
@@ -256,5 +257,20 @@ describe('concurrent operations on one function', () => {
     );
     const tasks = await Promise.all(posts.map((p) => h.waitForTask(p.body.id)));
     for (const t of tasks) expect(t.status.failed, JSON.stringify(t.resultObjects)).toBe(false);
+  });
+});
+
+describe('a change made elsewhere while outrigger updates', () => {
+  it('waits and retries on ResourceConflictException instead of failing the stage', async () => {
+    h = await composeLambda();
+    h.lambda.seed('shop-orders');
+    let conflicts = 0;
+    h.lambda.failWith = (cmd) =>
+      cmd === 'UpdateFunctionCode' && conflicts++ < 2
+        ? new ResourceConflictException({ message: 'An update is in progress for resource', $metadata: {} } as never)
+        : undefined;
+    const t = await run(h, 'updateLambdaFunctionCode', { credentials: 'prod', region: 'us-east-1', functionName: 'shop-orders', s3bucket: 'bkt', s3key: 'v2.zip' });
+    expect(t.status.failed, JSON.stringify(t.resultObjects)).toBe(false);
+    expect(t.history.filter((x: any) => /someone else/.test(x.status))).toHaveLength(2);
   });
 });
