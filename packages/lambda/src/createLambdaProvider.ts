@@ -107,6 +107,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     concurrency: config.inventory.concurrency,
     detailRefreshMs: config.inventory.detailRefreshSeconds * 1000,
     now,
+    ...(deps.database ? { database: deps.database } : {}),
   });
   options.onInventory?.(inventory);
   const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResourceConflictException } from '@aws-sdk/client-lambda';
+import { createLogger, openSqlite } from '@outrigger/runtime';
 import { composeLambda, type LambdaHarness } from '../__fixtures__/composeLambda.js';
+import { FakeLambda } from '../__fixtures__/FakeLambda.js';
+import { FunctionInventory } from './FunctionInventory.js';
 
 const prod = { name: 'prod', accountId: '123456789012', regions: [{ name: 'us-east-1' }], lambdaEnabled: true } as never;
 
@@ -92,5 +95,33 @@ describe('function reads over HTTP', () => {
     const del = await h.post('/aws/ops/deleteLambdaFunction', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'api' });
     await h.waitForTask(del.body.id);
     expect((await h.get('/applications/shop/functions')).body).toEqual([]);
+  });
+});
+
+describe('FunctionInventory in SQLite', () => {
+  it('reloads its entries after a restart, so the first pass re-reads nothing unchanged', async () => {
+    const lambda = new FakeLambda();
+    for (let i = 0; i < 30; i++) lambda.seed(`shop-fn${i}`);
+    const db = openSqlite(':memory:');
+    const make = () =>
+      new FunctionInventory({
+        aws: { client: () => lambda as never },
+        logger: createLogger({ level: 'silent' }),
+        send: (client, command) => (client as FakeLambda).send(command as never) as never,
+        concurrency: 4,
+        detailRefreshMs: 600_000,
+        database: db,
+      });
+    const first = make();
+    await first.refreshRegion(prod, 'us-east-1');
+    first.evict('prod', 'us-east-1', 'shop-fn0');
+    const second = make();
+    expect(second.size).toBe(29);
+    expect(second.forApplication('shop', new Set(['prod']))).toHaveLength(29);
+    lambda.resetCalls();
+    const stats = await second.refreshRegion(prod, 'us-east-1');
+    expect(stats).toMatchObject({ listed: 30, hydrated: 1 });
+    expect(lambda.totalCalls).toBe(1 + 5);
+    db.close();
   });
 });

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { Logger } from 'pino';
 import type { LambdaFunction } from '@outrigger/contract';
-import type { AccountConfig, AwsClientFactory } from '@outrigger/runtime';
+import type { AccountConfig, AwsClientFactory, SqliteDatabase } from '@outrigger/runtime';
 import { targetGroupName, targetGroupsFromPolicy } from '../aws/targetGroups.js';
 import { toCamel } from '../aws/toCamel.js';
 import { monikerOf } from '../naming.js';
@@ -46,6 +46,8 @@ export interface FunctionInventoryDeps {
   concurrency: number;
   detailRefreshMs: number;
   now?: () => number;
+  /** When given, entries are kept in table `lambda_functions` and reloaded at start, so a restart re-reads nothing. */
+  database?: SqliteDatabase;
 }
 
 const key = (account: string, region: string, name: string) => `${account}\u0000${region}\u0000${name}`;
@@ -62,8 +64,36 @@ export class FunctionInventory {
   private readonly byRegion = new Map<string, Set<string>>();
   private readonly now: () => number;
 
+  private readonly db?: { put: (k: string, e: Entry) => void; del: (k: string) => void };
+
   constructor(private readonly deps: FunctionInventoryDeps) {
     this.now = deps.now ?? Date.now;
+    const database = deps.database;
+    if (database) {
+      database.exec(
+        'CREATE TABLE IF NOT EXISTS lambda_functions (key TEXT PRIMARY KEY, revision_id TEXT, last_modified TEXT, hydrated_at INTEGER NOT NULL, body TEXT NOT NULL)',
+      );
+      const put = database.prepare('INSERT OR REPLACE INTO lambda_functions (key, revision_id, last_modified, hydrated_at, body) VALUES (?, ?, ?, ?, ?)');
+      const del = database.prepare('DELETE FROM lambda_functions WHERE key = ?');
+      const rows = database.prepare('SELECT key, revision_id, last_modified, hydrated_at, body FROM lambda_functions').all() as {
+        key: string;
+        revision_id: string | null;
+        last_modified: string | null;
+        hydrated_at: number;
+        body: string;
+      }[];
+      for (const r of rows) {
+        try {
+          this.index(r.key, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
+        } catch {
+          del.run(r.key);
+        }
+      }
+      this.db = {
+        put: (k, e) => put.run(k, e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
+        del: (k) => del.run(k),
+      };
+    }
   }
 
   get size(): number {
@@ -227,19 +257,31 @@ export class FunctionInventory {
   }
 
   private store(k: string, fn: LambdaFunction, v: { revisionId?: string | undefined; lastModified?: string | undefined }) {
-    this.remove(k);
+    const e = this.index(k, fn, v, this.now());
+    this.db?.put(k, e);
+  }
+
+  private index(k: string, fn: LambdaFunction, v: { revisionId?: string | undefined; lastModified?: string | undefined }, hydratedAt: number): Entry {
+    this.unindex(k);
     const app = (fn.moniker?.app ?? monikerOf(fn.functionName, fn.tags).app)?.toLowerCase();
-    this.entries.set(k, { fn, ...(app ? { app } : {}), ...(v.revisionId ? { revisionId: v.revisionId } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}), hydratedAt: this.now() });
+    const entry: Entry = { fn, ...(app ? { app } : {}), ...(v.revisionId ? { revisionId: v.revisionId } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}), hydratedAt };
+    this.entries.set(k, entry);
     if (app) (this.byApp.get(app) ?? this.byApp.set(app, new Set()).get(app)!).add(k);
     const rk = `${fn.account}\u0000${fn.region}`;
     (this.byRegion.get(rk) ?? this.byRegion.set(rk, new Set()).get(rk)!).add(k);
+    return entry;
   }
 
   private remove(k: string) {
+    if (this.unindex(k)) this.db?.del(k);
+  }
+
+  private unindex(k: string): boolean {
     const e = this.entries.get(k);
-    if (!e) return;
+    if (!e) return false;
     this.entries.delete(k);
     if (e.app) this.byApp.get(e.app)?.delete(k);
     this.byRegion.get(`${e.fn.account}\u0000${e.fn.region}`)?.delete(k);
+    return true;
   }
 }
