@@ -259,13 +259,15 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return [{ id: query.id, details: { account, region, functionName: name }, cacheTime: at, processedCount: 1, processedTime: at }];
   });
 
+  const passes = new Map<string, { at: string; listed?: number; hydrated?: number; failed?: number; error?: string }>();
   let timers: NodeJS.Timeout[] = [];
   let stopped = false;
   return {
     name: 'lambda',
     router,
     inventory,
-    health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name) } }),
+    // The inventory never takes the server DOWN (reads keep serving the last good data); each region's last pass shows.
+    health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: Object.fromEntries(passes) } }),
     async start() {
       if (!config.inventory.enabled) return;
       stopped = false;
@@ -275,8 +277,10 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
             if (stopped) return;
             try {
               const stats = await inventory.refreshRegion(account, region);
+              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), listed: stats.listed, hydrated: stats.hydrated, failed: stats.failed });
               deps.logger.debug({ account: account.name, region, ...stats }, 'lambda inventory refreshed');
             } catch (err) {
+              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), error: (err as Error).message });
               deps.logger.warn({ err, account: account.name, region }, 'lambda inventory: listing failed; keeping the previous functions of this region');
             }
             if (!stopped) {
