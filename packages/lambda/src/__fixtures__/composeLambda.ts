@@ -38,7 +38,7 @@ export interface LambdaHarness {
  * stateful FakeLambda/FakeElbv2 behind the AWS client factory, listening on 127.0.0.1. (Tests cannot import
  * `@outrigger/server`, which depends on this package.)
  */
-export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string } = {}): Promise<LambdaHarness> {
+export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean } = {}): Promise<LambdaHarness> {
   const config = ConfigSchema.parse({
     storage: { type: 'memory' },
     logging: { level: 'silent' },
@@ -48,10 +48,11 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
         { name: 'legacy', accountId: '210987654321', regions: ['us-east-1'], lambdaEnabled: false },
       ],
     },
-    lambda: { inventory: { enabled: false }, ...(options.lambdaConfig ?? {}) },
+    lambda: { inventory: { enabled: options.startInventory ?? false, intervalSeconds: 3600 }, ...(options.lambdaConfig ?? {}) },
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
   });
   const lambda = new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
+  options.seed?.(lambda);
   const elb = new FakeElbv2({ throttleRate: options.throttleRate ?? 0, names: ['web-tg', 'api-tg'] });
   const aws: AwsClientFactory = {
     client<C>(cls: unknown): C {
@@ -85,7 +86,13 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     onInventory: (i) => (inventory = i),
     ...(options.fetchBytes ? { fetchBytes: options.fetchBytes } : {}),
   })(deps);
-  const app = createApp({ logger, metrics, openapiDocument, routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks: {} }), provider.router] });
+  await provider.start?.();
+  const app = createApp({
+    logger,
+    metrics,
+    openapiDocument,
+    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks: provider.health ? { lambda: provider.health } : {} }), provider.router],
+  });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -110,6 +117,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
       throw new Error(`task ${id} did not complete`);
     },
     async close() {
+      await provider.stop?.();
       await tasks.drain(5000);
       await new Promise<void>((r) => server.close(() => r()));
     },
