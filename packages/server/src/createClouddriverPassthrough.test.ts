@@ -102,6 +102,14 @@ describe('clouddriver passthrough', () => {
     expect(seen[1]!.body).toEqual(list);
   });
 
+  it('answers a malformed list itself with a 400, without forwarding it', async () => {
+    seen.length = 0;
+    const res = await fetch(`${url}/aws/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{"createServerGroup":' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ status: 400, path: '/aws/ops', errors: [{ field: '$.body' }] });
+    expect(seen).toEqual([]);
+  });
+
   it('serves Lambda operations and its own task ids itself, and forwards unknown task ids', async () => {
     seen.length = 0;
     const op = await fetch(`${url}/aws/ops/deleteLambdaFunction`, {
