@@ -233,8 +233,6 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     if (!account.lambdaEnabled)
       throw new InputError('AWS Lambda is not enabled for provided account.', { errors: [{ field: '$.body.credentials', message: 'lambdaEnabled is false' }] });
     const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
-    const ctx = contextFor(account, body.region, async () => {});
-    void ctx;
     let fn: Awaited<ReturnType<typeof inventory.refreshFunction>>;
     try {
       fn = await inventory.refreshFunction(account, body.region, functionName);
