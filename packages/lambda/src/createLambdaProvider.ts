@@ -99,7 +99,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     if (!clouddriverUrl) throw new InputError(`artifact type ${a.type} needs clouddriver.baseUrl (outrigger fetches it through clouddriver)`);
     return fetchViaClouddriver(clouddriverUrl, a, maxBytes);
   };
-  const send = <T>(client: unknown, command: object) => sendWithRetry<T>(client, command, { sleep });
+  const send = <T>(client: unknown, command: object, abortSignal?: AbortSignal) => sendWithRetry<T>(client, command, { sleep }, abortSignal);
   const inventory = new FunctionInventory({
     aws: deps.aws,
     logger: deps.logger,

@@ -61,6 +61,8 @@ export class FakeLambda {
   throttleRate: number;
   /** Reads a create or update takes to settle. */
   settleAfter = 2;
+  /** Invoke never answers (until the caller aborts). */
+  invokeHangs = false;
   /** Makes a command fail: return an error to throw it. */
   failWith?: (command: string, input: Record<string, unknown>) => Error | undefined;
   private readonly random: () => number;
@@ -157,9 +159,12 @@ export class FakeLambda {
     f.settleReads = this.settleAfter;
   }
 
-  async send(command: { input: Record<string, unknown>; constructor: { name: string } }): Promise<unknown> {
+  async send(command: { input: Record<string, unknown>; constructor: { name: string } }, options?: { abortSignal?: AbortSignal }): Promise<unknown> {
     const name = command.constructor.name.replace(/Command$/, '');
     this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+    if (name === 'Invoke' && this.invokeHangs) {
+      return new Promise((_, reject) => options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }))));
+    }
     if (this.throttleRate > 0 && this.random() < this.throttleRate) {
       this.throttled++;
       throw new TooManyRequestsException({ message: 'Rate exceeded', Reason: 'CallerRateLimitExceeded', ...meta } as never);

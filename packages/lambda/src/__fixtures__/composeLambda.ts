@@ -109,10 +109,10 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
       parse(await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })),
     get: async (path) => parse(await fetch(url + path)),
     async waitForTask(id) {
-      for (let i = 0; i < 2000; i++) {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
         const { body } = await h.get(`/task/${id}`);
         if (body.status.completed) return body;
-        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 2));
       }
       throw new Error(`task ${id} did not complete`);
     },

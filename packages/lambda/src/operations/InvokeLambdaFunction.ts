@@ -27,9 +27,11 @@ export async function invokeLambdaFunction(ctx: OperationContext, d: D, name: st
   const payload = await payloadOf(ctx, d);
   const type = d.invocationType ?? 'RequestResponse';
   const timeoutMs = d.timeout != null && d.timeout > 0 ? d.timeout * 1000 : ctx.config.invokeTimeoutMs;
-  let timer: NodeJS.Timeout | undefined;
-  const out = await Promise.race([
-    ctx.send<InvokeCommandOutput>(
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  let out: InvokeCommandOutput;
+  try {
+    out = await ctx.send<InvokeCommandOutput>(
       ctx.lambda,
       new InvokeCommand({
         FunctionName: name,
@@ -38,11 +40,14 @@ export async function invokeLambdaFunction(ctx: OperationContext, d: D, name: st
         ...(type === 'RequestResponse' ? { LogType: 'Tail' } : {}),
         ...(payload ? { Payload: payload } : {}),
       }),
-    ),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UpstreamError('lambda', `Lambda Invocation did not finish on time (${timeoutMs} ms)`)), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
+      abort.signal,
+    );
+  } catch (err) {
+    if (abort.signal.aborted) throw new UpstreamError('lambda', `Lambda Invocation did not finish on time (${timeoutMs} ms)`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
   const responseString = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
   const logs = out.LogResult ? Buffer.from(out.LogResult, 'base64').toString('utf8') : undefined;
   await ctx.status(`Invoked ${name} (${type}): status ${out.StatusCode}${out.FunctionError ? `, function error ${out.FunctionError}` : ''}`);

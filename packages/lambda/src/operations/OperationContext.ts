@@ -21,8 +21,8 @@ export interface OperationContext {
   lambda: LambdaClient;
   elb(): ElasticLoadBalancingV2Client;
   s3(): S3Client;
-  /** `client.send` with throttling retries. */
-  send<T>(client: unknown, command: object): Promise<T>;
+  /** `client.send` with throttling retries; `abortSignal` cancels the HTTP request (invoke timeouts). */
+  send<T>(client: unknown, command: object, abortSignal?: AbortSignal): Promise<T>;
   sleep(ms: number): Promise<void>;
   now(): number;
   /** Appends a history line under the operation's phase. */

@@ -274,3 +274,14 @@ describe('a change made elsewhere while outrigger updates', () => {
     expect(t.history.filter((x: any) => /someone else/.test(x.status))).toHaveLength(2);
   });
 });
+
+describe('invoke timeout', () => {
+  it('aborts the call and fails the task with Orca\'s message when the function does not answer in time', async () => {
+    h = await composeLambda();
+    h.lambda.seed('shop-slow');
+    h.lambda.invokeHangs = true;
+    const t = await run(h, 'invokeLambdaFunction', { credentials: 'prod', region: 'us-east-1', functionName: 'shop-slow', payload: '{}', timeout: 1 });
+    expect(t.status.failed).toBe(true);
+    expect(t.resultObjects[0].message).toMatch(/Lambda Invocation did not finish on time \(1000 ms\)/);
+  });
+});
