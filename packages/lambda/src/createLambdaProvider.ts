@@ -225,7 +225,20 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     }),
   );
 
-  deps.bind(router, 'listApplicationFunctions', async ({ params, principal }) => inventory.forApplication(params.application, readable(await principal())));
+  // The Functions tab polls this; the JSON of an application is kept until the inventory changes.
+  const appJson = new Map<string, { version: number; body: string }>();
+  deps.bind(router, 'listApplicationFunctions', async ({ params, principal, res }) => {
+    const accounts = readable(await principal());
+    const key = `${params.application.toLowerCase()}\u0000${[...accounts].sort().join(',')}`;
+    let hit = appJson.get(key);
+    if (!hit || hit.version !== inventory.version) {
+      hit = { version: inventory.version, body: JSON.stringify(inventory.forApplication(params.application, accounts)) };
+      if (appJson.size > 1000) appJson.clear();
+      appJson.set(key, hit);
+    }
+    res.status(200).type('application/json').send(hit.body);
+    return undefined;
+  });
 
   deps.bind(router, 'refreshFunctionCache', async ({ body, principal, res }) => {
     const name = body.account ?? body.credentials;

@@ -96,6 +96,12 @@ export class FunctionInventory {
     }
   }
 
+  /** Grows with every change, so callers can cache what they derive from the inventory. */
+  get version(): number {
+    return this.changes;
+  }
+  private changes = 0;
+
   get size(): number {
     return this.entries.size;
   }
@@ -264,6 +270,7 @@ export class FunctionInventory {
   private index(k: string, fn: LambdaFunction, v: { revisionId?: string | undefined; lastModified?: string | undefined }, hydratedAt: number): Entry {
     this.unindex(k);
     const app = (fn.moniker?.app ?? monikerOf(fn.functionName, fn.tags).app)?.toLowerCase();
+    this.changes++;
     const entry: Entry = { fn, ...(app ? { app } : {}), ...(v.revisionId ? { revisionId: v.revisionId } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}), hydratedAt };
     this.entries.set(k, entry);
     if (app) (this.byApp.get(app) ?? this.byApp.set(app, new Set()).get(app)!).add(k);
@@ -279,6 +286,7 @@ export class FunctionInventory {
   private unindex(k: string): boolean {
     const e = this.entries.get(k);
     if (!e) return false;
+    this.changes++;
     this.entries.delete(k);
     if (e.app) this.byApp.get(e.app)?.delete(k);
     this.byRegion.get(`${e.fn.account}\u0000${e.fn.region}`)?.delete(k);
