@@ -173,35 +173,57 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return { id: task.id, resourceUri: `/task/${task.id}` };
   }
 
+
+  // With the clouddriver passthrough on, what outrigger does not own goes, byte for byte, to clouddriver: a list that
+  // holds any non-Lambda operation, and any Lambda operation or cache refresh for an account that is not one of
+  // outrigger's Lambda accounts. The raw body is read once, decided on, and left on the request for the passthrough.
+  if (clouddriverUrl) {
+    const ownAccounts = new Set(lambdaAccounts().map((a) => a.name));
+    // Operations name the account in `credentials` (clouddriver's field); cache refreshes in `account`.
+    const foreignAccount = (d: unknown, first: 'credentials' | 'account' = 'credentials') => {
+      if (!d || typeof d !== 'object') return false;
+      const o = d as Record<string, unknown>;
+      const name = first === 'credentials' ? (o.credentials ?? o.account) : (o.account ?? o.credentials);
+      return typeof name === 'string' && name.length > 0 && !ownAccounts.has(name);
+    };
+    const raw = express.raw({ type: ['application/json', 'application/*+json'], limit: deps.config.server.bodyLimit });
+    const peek =
+      (isForeign: (body: unknown) => boolean): RequestHandler =>
+      (req, res, next) => {
+        if (!req.is(['application/json', 'application/*+json'])) return next();
+        raw(req, res, (err?: unknown) => {
+          if (err) return next(err);
+          const buf = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+          (req as unknown as { rawBody: Buffer }).rawBody = buf;
+          let parsed: unknown;
+          try {
+            parsed = buf.length ? JSON.parse(buf.toString('utf8')) : undefined;
+          } catch {
+            return next(new InputError('Malformed JSON request body', { errors: [{ field: '$.body', message: 'not valid JSON' }] }));
+          }
+          req.body = parsed;
+          if (isForeign(parsed)) return next('router');
+          next();
+        });
+      };
+    router.post(
+      '/aws/ops',
+      peek(
+        (body) =>
+          Array.isArray(body) &&
+          body.some(
+            (e) => e && typeof e === 'object' && Object.entries(e as Record<string, unknown>).some(([k, d]) => !(k in lambdaDescriptionSchemas) || foreignAccount(d)),
+          ),
+      ),
+    );
+    for (const op of Object.keys(lambdaDescriptionSchemas)) router.post(`/aws/ops/${op}`, peek((b) => foreignAccount(b)));
+    router.post('/cache/aws/function', peek((b) => foreignAccount(b, 'account')));
+  }
+
   for (const op of Object.keys(lambdaDescriptionSchemas) as LambdaOperationName[]) {
     deps.bind(router, op, async ({ body, query, principal, requestId }) =>
       submit([{ op, d: body as Entry['d'], at: '$.body' }], { principal, requestId, clientRequestId: query.clientRequestId }),
     );
-  }
-
-  // With the clouddriver passthrough on, a list that holds any operation outrigger does not own goes, byte for byte,
-  // to clouddriver: read the raw body once, decide, and leave it on the request for the passthrough.
-  if (deps.config.clouddriver.baseUrl) {
-    const raw = express.raw({ type: ['application/json', 'application/*+json'], limit: deps.config.server.bodyLimit });
-    const peek: RequestHandler = (req, res, next) => {
-      if (!req.is(['application/json', 'application/*+json'])) return next();
-      raw(req, res, (err?: unknown) => {
-        if (err) return next(err);
-        const buf = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
-        (req as unknown as { rawBody: Buffer }).rawBody = buf;
-        let parsed: unknown;
-        try {
-          parsed = buf.length ? JSON.parse(buf.toString('utf8')) : undefined;
-        } catch {
-          return next(new InputError('Malformed JSON request body', { errors: [{ field: '$.body', message: 'not valid JSON' }] }));
-        }
-        req.body = parsed;
-        const foreign = Array.isArray(parsed) && parsed.some((e) => e && typeof e === 'object' && Object.keys(e).some((k) => !(k in lambdaDescriptionSchemas)));
-        if (foreign) return next('router');
-        next();
-      });
-    };
-    router.post('/aws/ops', peek);
   }
 
   deps.bind(router, 'submitAwsOperations', async ({ body, query, principal, requestId }) => {

@@ -102,6 +102,28 @@ describe('clouddriver passthrough', () => {
     expect(seen[1]!.body).toEqual(list);
   });
 
+  it('forwards Lambda operations and cache refreshes for accounts outrigger does not serve', async () => {
+    seen.length = 0;
+    const op = Buffer.from('{"credentials":"elsewhere","region":"us-east-1","functionName":"f"}');
+    expect((await fetch(`${url}/aws/ops/deleteLambdaFunction`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: op })).status).toBe(203);
+    const list = Buffer.from('[{"deleteLambdaFunction":{"credentials":"elsewhere","region":"us-east-1","functionName":"f"}}]');
+    expect((await fetch(`${url}/aws/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: list })).status).toBe(203);
+    const refresh = Buffer.from('{"account":"elsewhere","credentials":"elsewhere","region":"us-east-1","functionName":"f"}');
+    expect((await fetch(`${url}/cache/aws/Function`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: refresh })).status).toBe(203);
+    expect(seen.map((x) => [x.url, x.body.toString()])).toEqual([
+      ['/aws/ops/deleteLambdaFunction', op.toString()],
+      ['/aws/ops', list.toString()],
+      ['/cache/aws/Function', refresh.toString()],
+    ]);
+    const own = await fetch(`${url}/cache/aws/function`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: 'prod', credentials: 'prod', region: 'us-east-1', functionName: 'f' }),
+    });
+    expect(own.status).toBe(200);
+    expect(seen).toHaveLength(3);
+  });
+
   it('answers a malformed list itself with a 400, without forwarding it', async () => {
     seen.length = 0;
     const res = await fetch(`${url}/aws/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{"createServerGroup":' });
