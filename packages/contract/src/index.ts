@@ -45,3 +45,31 @@ export type {
   EcsResizeDescription,
   EcsServerGroupRef,
 } from './schemas/ecs.js';
+export {
+  ApplicationFunctionsParamsSchema,
+  AsyncInvokeConfigSchema,
+  ClientRequestIdQuerySchema,
+  CreateLambdaFunctionDescriptionSchema,
+  FunctionCacheEntrySchema,
+  FunctionCacheQuerySchema,
+  FunctionCacheRefreshResultSchema,
+  FunctionCacheRefreshSchema,
+  FunctionUrlConfigSchema,
+  LambdaArtifactSchema,
+  LambdaDescriptionBaseSchema,
+  LambdaEventMappingDescriptionSchema,
+  LambdaFunctionSchema,
+  LambdaFunctionSettingsSchema,
+  LambdaOperationListSchema,
+  LambdaRuntimeSchema,
+  ListFunctionsQuerySchema,
+  lambdaDescriptionSchemas,
+} from './schemas/lambda.js';
+export type {
+  CreateLambdaFunctionDescription,
+  LambdaArtifact,
+  LambdaFunction,
+  LambdaOperationName,
+  LambdaRuntime,
+  UpdateLambdaFunctionConfigurationDescription,
+} from './schemas/lambda.js';

@@ -2,6 +2,7 @@ import type { operations as SpecOperations } from './generated/openapi.js';
 import type { OperationDef } from './operationDef.js';
 import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
+import { lambdaOperations } from './operations/lambda.js';
 
 /**
  * The operation table, keyed by operationId. Its type requires exactly the spec's operationIds: a missing or extra
@@ -10,6 +11,7 @@ import { ecsOperations } from './operations/ecs.js';
 export const operations = {
   ...coreOperations,
   ...ecsOperations,
+  ...lambdaOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;

@@ -111,7 +111,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     logger,
     metrics,
     openapiDocument,
-    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks }), ...providers.map((p) => p.router)],
+    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
     ...(fallback ? { fallback } : {}),
   });
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig } from '@outrigger/runtime';
 import { compose, type Composed } from './compose.js';
+import { createClouddriverPassthrough } from './createClouddriverPassthrough.js';
 
 export interface ServeOptions {
   configFile?: string;
@@ -29,7 +30,12 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
   };
   const { config, source } = loadConfig({ ...(options.configFile ? { file: options.configFile } : {}), overrides });
-  const composed = await compose({ config, configSource: source });
+  const clouddriverUrl = config.clouddriver.baseUrl;
+  const composed = await compose({
+    config,
+    configSource: source,
+    ...(clouddriverUrl ? { fallback: (deps) => createClouddriverPassthrough({ baseUrl: clouddriverUrl, logger: deps.logger }) } : {}),
+  });
   const server = composed.app.listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -43,6 +49,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
   print(`outrigger listening on ${url} (config: ${source}, storage: ${config.storage.type}${config.storage.type === 'sqlite' ? ` under ${composed.deps.dataDir}` : ''})`);
   print(`API reference: ${url}/api-docs   health: ${url}/health   metrics: ${url}/metrics`);
   if (composed.providers.length) print(`providers: ${composed.providers.map((p) => p.name).join(', ')}`);
+  if (clouddriverUrl) print(`forwarding every other request to clouddriver at ${clouddriverUrl}`);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -223,6 +223,330 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/aws/ops/createLambdaFunction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates a function (S3 zip, image or artifact code). An existing function with the same code and configuration is adopted, not a 409. */
+        post: operations["createLambdaFunction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/updateLambdaFunctionConfiguration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Updates configuration read from AWS (not a cache); tags are merged; waits for Active/Successful. */
+        post: operations["updateLambdaFunctionConfiguration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/updateLambdaFunctionCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Updates code from S3, an image or an artifact; waits for the update to succeed. */
+        post: operations["updateLambdaFunctionCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/deleteLambdaFunction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes a function or one version; a missing function fails the task with not found. */
+        post: operations["deleteLambdaFunction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/invokeLambdaFunction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invokes a function (RequestResponse or Event) with an inline or artifact payload. */
+        post: operations["invokeLambdaFunction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/publishLambdaFunctionVersion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes a version. */
+        post: operations["publishLambdaFunctionVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/upsertLambdaFunctionAlias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates or updates an alias, with an optional weighted second version. */
+        post: operations["upsertLambdaFunctionAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/deleteLambdaFunctionAlias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes an alias (outrigger addition; clouddriver has no such operation). */
+        post: operations["deleteLambdaFunctionAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/upsertLambdaFunctionEventMapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates or updates the event source mapping of an event source ARN. */
+        post: operations["upsertLambdaFunctionEventMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/deleteLambdaFunctionEventMapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes the event source mapping of an event source ARN. */
+        post: operations["deleteLambdaFunctionEventMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/putLambdaReservedConcurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets reserved concurrency. */
+        post: operations["putLambdaReservedConcurrency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/deleteLambdaReservedConcurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes reserved concurrency. */
+        post: operations["deleteLambdaReservedConcurrency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/putLambdaProvisionedConcurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets provisioned concurrency on an alias or version. */
+        post: operations["putLambdaProvisionedConcurrency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops/deleteLambdaProvisionedConcurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes provisioned concurrency from an alias or version. */
+        post: operations["deleteLambdaProvisionedConcurrency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/aws/ops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** clouddriver's list form of `/aws/ops`; all entries run in one task. */
+        post: operations["submitAwsOperations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cached functions of the accounts the caller may read, filtered by account, region and function name. */
+        get: operations["listFunctions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/runtimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Lambda runtimes of the bundled AWS SDK, with deprecation status. */
+        get: operations["listFunctionRuntimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{application}/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cached functions of one Spinnaker application (moniker tags, else the `app-` name prefix). */
+        get: operations["listApplicationFunctions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cache/aws/function": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The on-demand cache state of one function key (what Orca's cache refresh task polls). */
+        get: operations["getFunctionCacheStatus"];
+        put?: never;
+        /** Refreshes one function in the cache now (clouddriver's on-demand cache update). */
+        post: operations["refreshFunctionCache"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -705,6 +1029,285 @@ export interface components {
         EcsOperationsRequest: {
             [key: string]: unknown;
         }[];
+        StringMap: {
+            [key: string]: string;
+        } | null;
+        StringList: string[] | null;
+        /** @description A Spinnaker artifact outrigger reads itself (`s3/object`, `http/file`, `embedded/base64`). */
+        LambdaArtifact: {
+            /** @example s3/object */
+            type: string;
+            name?: string | null;
+            /** @description s3://bucket/key, an http(s) URL, or base64 content */
+            reference?: string | null;
+            version?: string | null;
+            artifactAccount?: string | null;
+            location?: string | null;
+        } | null;
+        DestinationConfig: {
+            onSuccess?: {
+                destination?: string | null;
+            } | null;
+            onFailure?: {
+                destination?: string | null;
+            } | null;
+        } | null;
+        /** @description Retries and destinations of asynchronous invocations (PutFunctionEventInvokeConfig). */
+        AsyncInvokeConfig: {
+            maximumRetryAttempts?: number | null;
+            maximumEventAgeInSeconds?: number | null;
+            destinationConfig?: components["schemas"]["DestinationConfig"];
+        } | null;
+        /** @description A function URL (CreateFunctionUrlConfig / UpdateFunctionUrlConfig); `enabled false` deletes it. */
+        FunctionUrlConfig: {
+            enabled?: boolean | null;
+            /** @enum {string|null} */
+            authType?: "NONE" | "AWS_IAM" | null;
+            /** @enum {string|null} */
+            invokeMode?: "BUFFERED" | "RESPONSE_STREAM" | null;
+            cors?: {
+                allowCredentials?: boolean | null;
+                allowHeaders?: components["schemas"]["StringList"];
+                allowMethods?: components["schemas"]["StringList"];
+                allowOrigins?: components["schemas"]["StringList"];
+                exposeHeaders?: components["schemas"]["StringList"];
+                maxAge?: number | null;
+            } | null;
+        } | null;
+        /** @description Configuration fields shared by createLambdaFunction and updateLambdaFunctionConfiguration. */
+        LambdaFunctionSettings: {
+            description?: string | null;
+            handler?: string | null;
+            /** @description IAM role ARN */
+            role?: string | null;
+            runtime?: string | null;
+            layers?: components["schemas"]["StringList"];
+            memorySize?: number | null;
+            timeout?: number | null;
+            tags?: components["schemas"]["StringMap"];
+            envVariables?: components["schemas"]["StringMap"];
+            subnetIds?: components["schemas"]["StringList"];
+            securityGroupIds?: components["schemas"]["StringList"];
+            /** @description One target group name or ARN (clouddriver's form) or a list of them. */
+            targetGroups?: string | components["schemas"]["StringList"];
+            deadLetterConfig?: {
+                targetArn?: string | null;
+            } | null;
+            tracingConfig?: {
+                /** @enum {string|null} */
+                mode?: "Active" | "PassThrough" | null;
+            } | null;
+            kmskeyArn?: string | null;
+            imageConfig?: {
+                command?: components["schemas"]["StringList"];
+                entryPoint?: components["schemas"]["StringList"];
+                workingDirectory?: string | null;
+            } | null;
+            architectures?: ("x86_64" | "arm64")[] | null;
+            ephemeralStorage?: {
+                size?: number;
+            } | null;
+            snapStart?: {
+                /** @enum {string} */
+                applyOn?: "PublishedVersions" | "None";
+            } | null;
+            loggingConfig?: {
+                /** @enum {string|null} */
+                logFormat?: "JSON" | "Text" | null;
+                /** @enum {string|null} */
+                applicationLogLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL" | null;
+                /** @enum {string|null} */
+                systemLogLevel?: "DEBUG" | "INFO" | "WARN" | null;
+                logGroup?: string | null;
+            } | null;
+            functionUrl?: components["schemas"]["FunctionUrlConfig"];
+            asyncInvokeConfig?: components["schemas"]["AsyncInvokeConfig"];
+        };
+        LambdaDescriptionBase: {
+            /** @description The account name. */
+            credentials: string;
+            account?: string | null;
+            region: string;
+            appName?: string | null;
+            cloudProvider?: string | null;
+        };
+        CreateLambdaFunctionDescription: components["schemas"]["LambdaDescriptionBase"] & components["schemas"]["LambdaFunctionSettings"] & {
+            functionName: string;
+            s3bucket?: string | null;
+            s3key?: string | null;
+            publish?: boolean | null;
+            /** @enum {string|null} */
+            packageType?: "Zip" | "Image" | null;
+            imageUri?: string | null;
+            artifact?: components["schemas"]["LambdaArtifact"];
+        };
+        DeleteLambdaFunctionAliasDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            aliasName: string;
+        };
+        DeleteLambdaFunctionDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            /** @description A version; absent deletes the whole function. */
+            qualifier?: string | null;
+        };
+        DeleteLambdaProvisionedConcurrencyDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            qualifier: string;
+        };
+        DeleteLambdaReservedConcurrencyDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+        };
+        InvokeLambdaFunctionDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            qualifier?: string | null;
+            payload?: string | null;
+            payloadArtifact?: components["schemas"]["LambdaArtifact"];
+            timeout?: number | null;
+            /** @enum {string|null} */
+            invocationType?: "RequestResponse" | "Event" | "DryRun" | null;
+        };
+        LambdaEventMappingDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            qualifier?: string | null;
+            eventSourceArn: string;
+            batchsize?: number | null;
+            enabled?: boolean | null;
+            /** @enum {string|null} */
+            startingPosition?: "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP" | null;
+            bisectBatchOnError?: boolean | null;
+            maxBatchingWindowSecs?: number | null;
+            maxRecordAgeSecs?: number | null;
+            maxRetryAttempts?: number | null;
+            parallelizationFactor?: number | null;
+            tumblingWindowSecs?: number | null;
+            destinationConfig?: components["schemas"]["DestinationConfig"];
+            uuid?: string | null;
+        };
+        PublishLambdaFunctionVersionDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            description?: string | null;
+            revisionId?: string | null;
+        };
+        PutLambdaProvisionedConcurrencyDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            qualifier: string;
+            provisionedConcurrentExecutions: number;
+        };
+        PutLambdaReservedConcurrencyDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            reservedConcurrentExecutions: number;
+        };
+        UpdateLambdaFunctionCodeDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            s3bucket?: string | null;
+            s3key?: string | null;
+            imageUri?: string | null;
+            artifact?: components["schemas"]["LambdaArtifact"];
+            publish?: boolean | null;
+            architectures?: ("x86_64" | "arm64")[] | null;
+        };
+        UpdateLambdaFunctionConfigurationDescription: components["schemas"]["LambdaDescriptionBase"] & components["schemas"]["LambdaFunctionSettings"] & {
+            functionName: string;
+        };
+        UpsertLambdaFunctionAliasDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            aliasName: string;
+            aliasDescription?: string | null;
+            majorFunctionVersion?: string | null;
+            minorFunctionVersion?: string | null;
+            weightToMinorFunctionVersion?: number | null;
+        };
+        /** @description clouddriver list form: an array of single-key objects (operation name to description); all entries run in one task, in order. */
+        LambdaOperationList: {
+            createLambdaFunction?: components["schemas"]["CreateLambdaFunctionDescription"];
+            updateLambdaFunctionConfiguration?: components["schemas"]["UpdateLambdaFunctionConfigurationDescription"];
+            updateLambdaFunctionCode?: components["schemas"]["UpdateLambdaFunctionCodeDescription"];
+            deleteLambdaFunction?: components["schemas"]["DeleteLambdaFunctionDescription"];
+            invokeLambdaFunction?: components["schemas"]["InvokeLambdaFunctionDescription"];
+            publishLambdaFunctionVersion?: components["schemas"]["PublishLambdaFunctionVersionDescription"];
+            upsertLambdaFunctionAlias?: components["schemas"]["UpsertLambdaFunctionAliasDescription"];
+            deleteLambdaFunctionAlias?: components["schemas"]["DeleteLambdaFunctionAliasDescription"];
+            upsertLambdaFunctionEventMapping?: components["schemas"]["LambdaEventMappingDescription"];
+            deleteLambdaFunctionEventMapping?: components["schemas"]["LambdaEventMappingDescription"];
+            putLambdaReservedConcurrency?: components["schemas"]["PutLambdaReservedConcurrencyDescription"];
+            deleteLambdaReservedConcurrency?: components["schemas"]["DeleteLambdaReservedConcurrencyDescription"];
+            putLambdaProvisionedConcurrency?: components["schemas"]["PutLambdaProvisionedConcurrencyDescription"];
+            deleteLambdaProvisionedConcurrency?: components["schemas"]["DeleteLambdaProvisionedConcurrencyDescription"];
+        }[];
+        /**
+         * @description clouddriver's `LambdaFunction`: the flattened GetFunction `Configuration` (camelCase) plus account, region, code,
+         *     tags, concurrency, revisions, aliasConfigurations, eventSourceMappings and targetGroups. Nulls are left out.
+         */
+        LambdaFunction: {
+            functionName: string;
+            functionArn?: string;
+            account: string;
+            region: string;
+            cloudProvider?: string;
+            runtime?: string;
+            handler?: string;
+            role?: string;
+            version?: string;
+            revisionId?: string;
+            lastModified?: string;
+            state?: string;
+            lastUpdateStatus?: string;
+            packageType?: string;
+            tags?: {
+                [key: string]: string;
+            };
+            /** @description revisionId to version, incl. $LATEST */
+            revisions?: {
+                [key: string]: string;
+            };
+            aliasConfigurations?: {
+                [key: string]: unknown;
+            }[];
+            eventSourceMappings?: {
+                [key: string]: unknown;
+            }[];
+            targetGroups?: string[];
+            moniker?: {
+                app?: string;
+                stack?: string;
+                detail?: string;
+                cluster?: string;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        LambdaRuntime: {
+            /** @example nodejs22.x */
+            runtime: string;
+            /** @example nodejs */
+            family: string;
+            deprecated: boolean;
+            /** @description ISO date AWS ended (or ends) support, when known */
+            deprecationDate?: string;
+        };
+        FunctionCacheRefresh: {
+            credentials?: string | null;
+            account?: string | null;
+            region: string;
+            functionName: string;
+            appName?: string | null;
+        };
+        FunctionCacheRefreshResult: {
+            cachedIdentifiersByType: {
+                [key: string]: string[];
+            };
+            function?: components["schemas"]["LambdaFunction"];
+        };
+        FunctionCacheEntry: {
+            id: string;
+            details: {
+                [key: string]: string;
+            };
+            /** @description When outrigger last read the function (ms since the epoch). */
+            cacheTime: number;
+            processedCount: number;
+            processedTime: number;
+        };
     };
     responses: {
         /** @description The request is malformed; `errors[]` names every bad field by JSON path. */
@@ -1083,6 +1686,555 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    createLambdaFunction: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLambdaFunctionDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    updateLambdaFunctionConfiguration: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLambdaFunctionConfigurationDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    updateLambdaFunctionCode: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLambdaFunctionCodeDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    deleteLambdaFunction: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteLambdaFunctionDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    invokeLambdaFunction: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvokeLambdaFunctionDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    publishLambdaFunctionVersion: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishLambdaFunctionVersionDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    upsertLambdaFunctionAlias: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpsertLambdaFunctionAliasDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    deleteLambdaFunctionAlias: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteLambdaFunctionAliasDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    upsertLambdaFunctionEventMapping: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LambdaEventMappingDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    deleteLambdaFunctionEventMapping: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LambdaEventMappingDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    putLambdaReservedConcurrency: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutLambdaReservedConcurrencyDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    deleteLambdaReservedConcurrency: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteLambdaReservedConcurrencyDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    putLambdaProvisionedConcurrency: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutLambdaProvisionedConcurrencyDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    deleteLambdaProvisionedConcurrency: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteLambdaProvisionedConcurrencyDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operation; poll `GET /task/{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    submitAwsOperations: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LambdaOperationList"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the operations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    listFunctions: {
+        parameters: {
+            query?: {
+                account?: string;
+                region?: string;
+                functionName?: string;
+                /** @description Ignored (Deck sends it). */
+                provider?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Functions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaFunction"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    listFunctionRuntimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Runtimes, newest first within a family. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRuntime"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    listApplicationFunctions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Functions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaFunction"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getFunctionCacheStatus: {
+        parameters: {
+            query: {
+                /** @description `aws:lambdaFunctions:<account>:<region>:<functionName>` */
+                id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cached entry (an empty list when the key is not cached). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionCacheEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    refreshFunctionCache: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionCacheRefresh"];
+            };
+        };
+        responses: {
+            /** @description The function does not exist (any cached copy was evicted). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionCacheRefreshResult"];
+                };
+            };
+            /** @description The function was read and cached. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionCacheRefreshResult"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Health } from '@outrigger/contract';
 import type { Authorizer } from '../auth/createAuthorizer.js';
 import { NotFoundError } from '../errors/errors.js';
@@ -20,9 +20,18 @@ export function createCoreRouter(deps: {
   checks: Record<string, HealthCheck>;
   /** How long one run of the checks answers /health (default 1000 ms). */
   healthCacheMs?: number;
+  /** Answers `GET /task/{id}` for ids this store does not know (the clouddriver passthrough forwards them). */
+  onUnknownTask?: RequestHandler;
 }): Router {
   const router = Router();
   const { bind, store, authorizer } = deps;
+  const onUnknownTask = deps.onUnknownTask;
+  if (onUnknownTask) {
+    router.get('/task/:id', async (req, res, next) => {
+      if (await store.get(String(req.params.id))) return next();
+      onUnknownTask(req, res, next);
+    });
+  }
 
   // Checks run at most once per `healthCacheMs` however often probes and load balancers ask; concurrent probes
   // share one run.

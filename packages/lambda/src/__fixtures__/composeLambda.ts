@@ -1,0 +1,126 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { openapiDocument } from '@outrigger/contract';
+import {
+  ConfigSchema,
+  createApp,
+  createAuthorizer,
+  createCoreRouter,
+  createLogger,
+  createMetrics,
+  createOperationBinder,
+  createTaskRunner,
+  InMemoryTaskStore,
+  type AwsClientFactory,
+  type ProviderDeps,
+} from '@outrigger/runtime';
+import { makeLambdaProvider } from '../createLambdaProvider.js';
+import type { FunctionInventory } from '../inventory/FunctionInventory.js';
+import { FakeElbv2, FakeLambda } from './FakeLambda.js';
+
+export interface LambdaHarness {
+  url: string;
+  lambda: FakeLambda;
+  elb: FakeElbv2;
+  inventory: FunctionInventory;
+  /** POSTs JSON and returns status and body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: any }>;
+  /** Polls `GET /task/{id}` until completed, as Orca does. */
+  waitForTask(id: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Lambda provider composed the way `server/compose.ts` does (core router, task runner, error handler), with a
+ * stateful FakeLambda/FakeElbv2 behind the AWS client factory, listening on 127.0.0.1. (Tests cannot import
+ * `@outrigger/server`, which depends on this package.)
+ */
+export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean } = {}): Promise<LambdaHarness> {
+  const config = ConfigSchema.parse({
+    storage: { type: 'memory' },
+    logging: { level: 'silent' },
+    aws: {
+      accounts: options.accounts ?? [
+        { name: 'prod', accountId: '123456789012', regions: ['us-east-1'], lambdaEnabled: true },
+        { name: 'legacy', accountId: '210987654321', regions: ['us-east-1'], lambdaEnabled: false },
+      ],
+    },
+    lambda: { inventory: { enabled: options.startInventory ?? false, intervalSeconds: 3600 }, ...(options.lambdaConfig ?? {}) },
+    ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
+  });
+  const lambda = new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
+  options.seed?.(lambda);
+  const elb = new FakeElbv2({ throttleRate: options.throttleRate ?? 0, names: ['web-tg', 'api-tg'] });
+  const aws: AwsClientFactory = {
+    client<C>(cls: unknown): C {
+      if (cls === LambdaClient) return lambda as never;
+      if (cls === ElasticLoadBalancingV2Client) return elb as never;
+      throw new Error(`no fake for ${(cls as { name: string }).name}`);
+    },
+  };
+  const logger = createLogger({ level: 'silent' });
+  const metrics = createMetrics();
+  const taskStore = new InMemoryTaskStore();
+  const tasks = createTaskRunner({ store: taskStore, logger });
+  const authorizer = createAuthorizer({ config });
+  const bind = createOperationBinder({ authorizer, logger, bodyLimit: config.server.bodyLimit, validateResponses: true });
+  const deps: ProviderDeps = {
+    config,
+    configSource: 'test',
+    logger,
+    metrics,
+    authorizer,
+    aws,
+    tasks,
+    taskStore,
+    bind,
+    dataDir: '/tmp',
+    baseUrl: () => 'http://127.0.0.1',
+  };
+  let inventory: FunctionInventory | undefined;
+  const provider = makeLambdaProvider({
+    sleep: async () => {},
+    onInventory: (i) => (inventory = i),
+    ...(options.fetchBytes ? { fetchBytes: options.fetchBytes } : {}),
+  })(deps);
+  await provider.start?.();
+  const app = createApp({
+    logger,
+    metrics,
+    openapiDocument,
+    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks: provider.health ? { lambda: provider.health } : {} }), provider.router],
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const parse = async (res: Response) => {
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const h: LambdaHarness = {
+    url,
+    lambda,
+    elb,
+    inventory: inventory!,
+    post: async (path, body, headers = {}) =>
+      parse(await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })),
+    get: async (path) => parse(await fetch(url + path)),
+    async waitForTask(id) {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+        const { body } = await h.get(`/task/${id}`);
+        if (body.status.completed) return body;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      throw new Error(`task ${id} did not complete`);
+    },
+    async close() {
+      await provider.stop?.();
+      await tasks.drain(5000);
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+  return h;
+}

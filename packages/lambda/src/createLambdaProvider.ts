@@ -1,0 +1,335 @@
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import express, { Router, type RequestHandler } from 'express';
+import type { z } from 'zod';
+import { lambdaDescriptionSchemas, type FieldError, type LambdaOperationName } from '@outrigger/contract';
+import {
+  InputError,
+  mapAwsError,
+  parseConfigSection,
+  UpstreamError,
+  type AccountConfig,
+  type Principal,
+  type Provider,
+  type ProviderDeps,
+} from '@outrigger/runtime';
+import { sendWithRetry } from './aws/sendWithRetry.js';
+import { LambdaConfigSchema, type LambdaConfig } from './config.js';
+import { FunctionInventory } from './inventory/FunctionInventory.js';
+import { listRuntimes } from './listRuntimes.js';
+import { createKeyedLock } from './keyedLock.js';
+import { functionNameFor } from './naming.js';
+import type { FetchableArtifact, OperationContext } from './operations/OperationContext.js';
+import { lambdaOperationTable } from './operations/registry.js';
+import { validateDescription } from './validateDescription.js';
+
+export interface LambdaProviderOptions {
+  /** Injected so tests never wait. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Downloads `http/file` artifacts (default: `fetch`). */
+  fetchBytes?: (url: string, maxBytes: number) => Promise<Buffer>;
+  /** Sends a request to clouddriver's `PUT /artifacts/fetch/` (default: `fetch`). */
+  fetchViaClouddriver?: (baseUrl: string, artifact: FetchableArtifact, maxBytes: number) => Promise<Buffer>;
+  /** Receives the inventory (tests and benchmarks fill or inspect it). */
+  onInventory?: (inventory: FunctionInventory) => void;
+}
+
+interface Entry {
+  op: LambdaOperationName;
+  d: z.infer<(typeof lambdaDescriptionSchemas)[LambdaOperationName]>;
+  at: string;
+}
+
+export class InvalidAccountException extends Error {
+  override readonly name = 'InvalidAccountException';
+}
+
+async function readLimited(res: Response, what: string, maxBytes: number): Promise<Buffer> {
+  const len = Number(res.headers.get('content-length') ?? 0);
+  if (len > maxBytes) throw new UpstreamError('artifact', `artifact ${what} is ${len} bytes, more than the ${maxBytes} allowed`);
+  const buf = Buffer.from(await res.arrayBuffer());
+  if (buf.length > maxBytes) throw new UpstreamError('artifact', `artifact ${what} is more than the ${maxBytes} bytes allowed`);
+  return buf;
+}
+
+async function defaultFetchViaClouddriver(baseUrl: string, artifact: FetchableArtifact, maxBytes: number): Promise<Buffer> {
+  const res = await fetch(`${baseUrl.replace(/\/$/, '')}/artifacts/fetch/`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(artifact),
+  });
+  const what = `${artifact.type} ${artifact.reference ?? artifact.name ?? ''}`;
+  if (!res.ok) throw new UpstreamError('clouddriver', `clouddriver could not fetch artifact ${what}: HTTP ${res.status}`);
+  return readLimited(res, what, maxBytes);
+}
+
+async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer> {
+  const res = await fetch(url, { redirect: 'follow' });
+  if (!res.ok) throw new UpstreamError('artifact', `could not download ${url}: HTTP ${res.status}`);
+  return readLimited(res, url, maxBytes);
+}
+
+/** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
+/** The provider plus its inventory (benchmarks and operators' scripts read it). */
+export type LambdaProvider = Provider & { inventory: FunctionInventory };
+
+export function makeLambdaProvider(options: LambdaProviderOptions = {}): (deps: ProviderDeps) => LambdaProvider {
+  return (deps) => buildProvider(deps, options);
+}
+
+/** The Lambda provider: clouddriver's 13 Lambda operations (plus alias delete), function reads and the inventory. */
+export function createLambdaProvider(deps: ProviderDeps): LambdaProvider {
+  return buildProvider(deps, {});
+}
+
+function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): LambdaProvider {
+  const config: LambdaConfig = parseConfigSection(LambdaConfigSchema, deps.config.lambda, { source: deps.configSource, keyPath: ['lambda'] });
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+  const fetchViaClouddriver = options.fetchViaClouddriver ?? defaultFetchViaClouddriver;
+  const clouddriverUrl = deps.config.clouddriver.baseUrl;
+  const fetchArtifact = async (a: FetchableArtifact, maxBytes: number): Promise<Buffer> => {
+    const ref = a.reference ?? '';
+    if (a.type === 'embedded/base64') return Buffer.from(ref, 'base64');
+    const authenticatedHttp = a.type === 'http/file' && a.artifactAccount && a.artifactAccount !== 'no-auth-http-account';
+    if (a.type === 'http/file' && !(authenticatedHttp && clouddriverUrl)) return fetchBytes(ref, maxBytes);
+    if (!clouddriverUrl) throw new InputError(`artifact type ${a.type} needs clouddriver.baseUrl (outrigger fetches it through clouddriver)`);
+    return fetchViaClouddriver(clouddriverUrl, a, maxBytes);
+  };
+  const send = <T>(client: unknown, command: object, abortSignal?: AbortSignal) => sendWithRetry<T>(client, command, { sleep }, abortSignal);
+  const inventory = new FunctionInventory({
+    aws: deps.aws,
+    logger: deps.logger,
+    send,
+    concurrency: config.inventory.concurrency,
+    detailRefreshMs: config.inventory.detailRefreshSeconds * 1000,
+    now,
+    ...(deps.database ? { database: deps.database } : {}),
+  });
+  options.onInventory?.(inventory);
+  const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);
+  const regionsOf = (a: AccountConfig) => (a.regions.length ? a.regions : deps.config.aws.defaultRegions).map((r) => r.name);
+  const router = Router();
+  const perFunction = createKeyedLock();
+
+  function contextFor(account: AccountConfig, region: string, status: (line: string) => Promise<void>): OperationContext {
+    return {
+      account,
+      region,
+      config,
+      lambda: deps.aws.client(LambdaClient, account, region),
+      elb: () => deps.aws.client(ElasticLoadBalancingV2Client, account, region),
+      s3: () => deps.aws.client(S3Client, account, region),
+      send,
+      sleep,
+      now,
+      status,
+      refresh: async (name) => {
+        try {
+          await inventory.refreshFunction(account, region, name);
+        } catch (err) {
+          deps.logger.warn({ err, function: name }, 'could not refresh the function after a write; the next inventory pass will');
+        }
+      },
+      evict: (name) => inventory.evict(account.name, region, name),
+      fetchArtifact,
+    };
+  }
+
+  /** Validates every entry, checks WRITE on its account, and runs them in one task (clouddriver's list semantics). */
+  async function submit(entries: Entry[], input: { principal: () => Promise<Principal>; requestId: string; clientRequestId?: string | undefined }) {
+    const errors: FieldError[] = [];
+    const named = entries.map((e) => {
+      const name = functionNameFor(e.d.appName, e.d.functionName, config.prefixApplicationNameToFunction);
+      errors.push(...validateDescription(e.op, e.d as never, name, e.at, { clouddriverArtifacts: Boolean(clouddriverUrl) }));
+      return { ...e, name };
+    });
+    if (errors.length) throw new InputError('Validation Failed', { errors });
+    const principal = await input.principal();
+    const accounts = named.map((e) => deps.authorizer.requireAccount(principal, e.d.credentials, 'WRITE', `${e.at}.credentials`));
+    const { task } = await deps.tasks.submit(
+      {
+        operation: named.map((e) => e.op).join(','),
+        account: accounts[0]!.name,
+        user: principal.user,
+        ...(input.clientRequestId ? { requestId: input.clientRequestId } : {}),
+      },
+      async (tctx) => {
+        const results: Record<string, unknown>[] = [];
+        for (const [i, e] of named.entries()) {
+          const account = accounts[i]!;
+          const { phase, run } = lambdaOperationTable[e.op];
+          if (!account.lambdaEnabled) throw new InvalidAccountException('AWS Lambda is not enabled for provided account.');
+          const ctx = contextFor(account, e.d.region, (line) => tctx.updateStatus(phase, line));
+          const work = run as (c: OperationContext, d: unknown, n: string) => Promise<Record<string, unknown>>;
+          results.push(await perFunction(`${account.name}/${e.d.region}/${e.name}`, () => work(ctx, e.d, e.name)));
+        }
+        return results;
+      },
+    );
+    return { id: task.id, resourceUri: `/task/${task.id}` };
+  }
+
+
+  // With the clouddriver passthrough on, what outrigger does not own goes, byte for byte, to clouddriver: a list that
+  // holds any non-Lambda operation, and any Lambda operation or cache refresh for an account that is not one of
+  // outrigger's Lambda accounts. The raw body is read once, decided on, and left on the request for the passthrough.
+  if (clouddriverUrl) {
+    const ownAccounts = new Set(lambdaAccounts().map((a) => a.name));
+    // Operations name the account in `credentials` (clouddriver's field); cache refreshes in `account`.
+    const foreignAccount = (d: unknown, first: 'credentials' | 'account' = 'credentials') => {
+      if (!d || typeof d !== 'object') return false;
+      const o = d as Record<string, unknown>;
+      const name = first === 'credentials' ? (o.credentials ?? o.account) : (o.account ?? o.credentials);
+      return typeof name === 'string' && name.length > 0 && !ownAccounts.has(name);
+    };
+    const raw = express.raw({ type: ['application/json', 'application/*+json'], limit: deps.config.server.bodyLimit });
+    const peek =
+      (isForeign: (body: unknown) => boolean): RequestHandler =>
+      (req, res, next) => {
+        if (!req.is(['application/json', 'application/*+json'])) return next();
+        raw(req, res, (err?: unknown) => {
+          if (err) return next(err);
+          const buf = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+          (req as unknown as { rawBody: Buffer }).rawBody = buf;
+          let parsed: unknown;
+          try {
+            parsed = buf.length ? JSON.parse(buf.toString('utf8')) : undefined;
+          } catch {
+            return next(new InputError('Malformed JSON request body', { errors: [{ field: '$.body', message: 'not valid JSON' }] }));
+          }
+          req.body = parsed;
+          if (isForeign(parsed)) return next('router');
+          next();
+        });
+      };
+    router.post(
+      '/aws/ops',
+      peek(
+        (body) =>
+          Array.isArray(body) &&
+          body.some(
+            (e) => e && typeof e === 'object' && Object.entries(e as Record<string, unknown>).some(([k, d]) => !(k in lambdaDescriptionSchemas) || foreignAccount(d)),
+          ),
+      ),
+    );
+    for (const op of Object.keys(lambdaDescriptionSchemas)) router.post(`/aws/ops/${op}`, peek((b) => foreignAccount(b)));
+    router.post('/cache/aws/function', peek((b) => foreignAccount(b, 'account')));
+  }
+
+  for (const op of Object.keys(lambdaDescriptionSchemas) as LambdaOperationName[]) {
+    deps.bind(router, op, async ({ body, query, principal, requestId }) =>
+      submit([{ op, d: body as Entry['d'], at: '$.body' }], { principal, requestId, clientRequestId: query.clientRequestId }),
+    );
+  }
+
+  deps.bind(router, 'submitAwsOperations', async ({ body, query, principal, requestId }) => {
+    const entries: Entry[] = body.map((item, i) => {
+      const op = Object.keys(item)[0] as LambdaOperationName;
+      return { op, d: (item as Record<string, Entry['d']>)[op]!, at: `$.body[${i}].${op}` };
+    });
+    return submit(entries, { principal, requestId, clientRequestId: query.clientRequestId });
+  });
+
+  const readable = (p: Principal) => new Set(deps.authorizer.readableAccounts(p).filter((a) => a.lambdaEnabled).map((a) => a.name));
+
+  deps.bind(router, 'listFunctionRuntimes', () => listRuntimes(new Date(now())));
+
+  deps.bind(router, 'listFunctions', async ({ query, principal }) =>
+    inventory.list({
+      accounts: readable(await principal()),
+      ...(query.account ? { account: query.account } : {}),
+      ...(query.region ? { region: query.region } : {}),
+      ...(query.functionName ? { functionName: query.functionName } : {}),
+    }),
+  );
+
+  // The Functions tab polls this; the JSON of an application is kept until the inventory changes.
+  const appJson = new Map<string, { version: number; body: string }>();
+  deps.bind(router, 'listApplicationFunctions', async ({ params, principal, res }) => {
+    const accounts = readable(await principal());
+    const key = `${params.application.toLowerCase()}\u0000${[...accounts].sort().join(',')}`;
+    let hit = appJson.get(key);
+    if (!hit || hit.version !== inventory.version) {
+      hit = { version: inventory.version, body: JSON.stringify(inventory.forApplication(params.application, accounts)) };
+      if (appJson.size > 1000) appJson.clear();
+      appJson.set(key, hit);
+    }
+    res.status(200).type('application/json').send(hit.body);
+    return undefined;
+  });
+
+  deps.bind(router, 'refreshFunctionCache', async ({ body, principal, res }) => {
+    const name = body.account ?? body.credentials;
+    const account = deps.authorizer.requireAccount(await principal(), name ?? undefined, 'READ', body.account ? '$.body.account' : '$.body.credentials');
+    if (!account.lambdaEnabled)
+      throw new InputError('AWS Lambda is not enabled for provided account.', { errors: [{ field: '$.body.credentials', message: 'lambdaEnabled is false' }] });
+    const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
+    let fn: Awaited<ReturnType<typeof inventory.refreshFunction>>;
+    try {
+      fn = await inventory.refreshFunction(account, body.region, functionName);
+      if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
+    } catch (err) {
+      throw mapAwsError(err, 'lambda');
+    }
+    const id = `aws:lambdaFunctions:${account.name}:${body.region}:${fn?.functionName ?? functionName}`;
+    res.status(fn ? 202 : 200).json({ cachedIdentifiersByType: fn ? { onDemand: [id] } : {}, ...(fn ? { function: fn } : {}) });
+    return undefined;
+  });
+
+  // Orca's cache refresh task polls this after a 202 until `processedCount > 0 && cacheTime > start`. outrigger's
+  // refresh is synchronous, so the entry is final as soon as the POST answered.
+  deps.bind(router, 'getFunctionCacheStatus', async ({ query, principal }) => {
+    const m = /^aws:lambdaFunctions:([^:]+):([^:]+):(.+)$/.exec(query.id);
+    if (!m) return [];
+    const [, account, region, name] = m as unknown as [string, string, string, string];
+    if (!readable(await principal()).has(account)) return [];
+    const at = inventory.cachedAt(account, region, name);
+    if (at === undefined) return [];
+    return [{ id: query.id, details: { account, region, functionName: name }, cacheTime: at, processedCount: 1, processedTime: at }];
+  });
+
+  const passes = new Map<string, { at: string; listed?: number; hydrated?: number; failed?: number; error?: string }>();
+  let timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+  return {
+    name: 'lambda',
+    router,
+    inventory,
+    // The inventory never takes the server DOWN (reads keep serving the last good data); each region's last pass shows.
+    health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: Object.fromEntries(passes) } }),
+    async start() {
+      if (!config.inventory.enabled) return;
+      stopped = false;
+      for (const account of lambdaAccounts()) {
+        for (const region of regionsOf(account)) {
+          const tick = async () => {
+            if (stopped) return;
+            try {
+              const stats = await inventory.refreshRegion(account, region);
+              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), listed: stats.listed, hydrated: stats.hydrated, failed: stats.failed });
+              deps.logger.debug({ account: account.name, region, ...stats }, 'lambda inventory refreshed');
+            } catch (err) {
+              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), error: (err as Error).message });
+              deps.logger.warn({ err, account: account.name, region }, 'lambda inventory: listing failed; keeping the previous functions of this region');
+            }
+            if (!stopped) {
+              const t = setTimeout(() => void tick(), config.inventory.intervalSeconds * 1000);
+              t.unref();
+              timers.push(t);
+            }
+          };
+          void tick();
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers = [];
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { CreateFunctionCommand, type CreateFunctionCommandOutput } from '@aws-sdk/client-lambda';
+import type { z } from 'zod';
+import type { lambdaDescriptionSchemas } from '@outrigger/contract';
+import { ConflictError } from '@outrigger/runtime';
+import { syncTargetGroups, targetGroupList } from '../aws/targetGroups.js';
+import { resolveCode } from '../aws/resolveCode.js';
+import { toCamel } from '../aws/toCamel.js';
+import { waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
+import { configDifferences, toFunctionConfiguration } from './functionSettings.js';
+import { applyAsyncInvokeConfig, applyFunctionUrl } from './functionExtras.js';
+import type { OperationContext } from './OperationContext.js';
+import { CODE_SOURCE_TAG, tagsFor } from './functionTags.js';
+import { getFunction } from '../aws/getFunction.js';
+
+type D<K extends keyof typeof lambdaDescriptionSchemas> = z.infer<(typeof lambdaDescriptionSchemas)[K]>;
+
+/** createLambdaFunction: reads AWS first; an existing function with the requested code and configuration is adopted. */
+export async function createLambdaFunction(ctx: OperationContext, d: D<'createLambdaFunction'>, name: string) {
+  await ctx.status(`Initializing Creation of AWS Lambda Function Operation...`);
+  const config = toFunctionConfiguration(d);
+  const code = await resolveCode(ctx, d, '$.body');
+  const existing = await getFunction(ctx, name);
+  if (existing?.Configuration) {
+    const have = existing.Configuration;
+    const diffs = configDifferences(config, have);
+    const codeSource = existing.Tags?.[CODE_SOURCE_TAG];
+    const codeSame = code === undefined || codeSource === code.source || (code.code.ImageUri !== undefined && existing.Code?.ImageUri === code.code.ImageUri);
+    if (!codeSame) diffs.push('code');
+    if (diffs.length) {
+      throw new ConflictError(
+        `Function ${name} already exists with a different ${diffs.join(', ')}; use updateLambdaFunctionConfiguration / updateLambdaFunctionCode (or a Deploy stage, which updates existing functions)`,
+      );
+    }
+    await ctx.status(`Function ${name} already exists with the requested code and configuration; adopting it`);
+    await ctx.refresh(name);
+    return { ...(toCamel(have) as object), functionName: name, functionArn: have.FunctionArn, version: have.Version, state: have.State, created: false, adopted: true };
+  }
+  const packageType = d.packageType ?? (code?.code.ImageUri ? 'Image' : 'Zip');
+  const created = await ctx.send<CreateFunctionCommandOutput>(
+    ctx.lambda,
+    new CreateFunctionCommand({
+      FunctionName: name,
+      ...config,
+      Role: config.Role!,
+      PackageType: packageType,
+      Code: code?.code ?? {},
+      ...(d.architectures ? { Architectures: d.architectures } : {}),
+      Publish: d.publish ?? false,
+      Tags: tagsFor(ctx, d, name, code?.source),
+    }),
+  );
+  await ctx.status(`Created ${name} (${packageType}); waiting for it to become Active`);
+  await waitUntilFunctionReady(ctx, name, { requireSuccess: true });
+  const targetGroups = targetGroupList(d.targetGroups);
+  if (targetGroups?.length) await syncTargetGroups(ctx, name, created.FunctionArn!, targetGroups, '$.body.targetGroups');
+  if (d.functionUrl) await applyFunctionUrl(ctx, name, d.functionUrl);
+  if (d.asyncInvokeConfig) await applyAsyncInvokeConfig(ctx, name, d.asyncInvokeConfig);
+  await ctx.refresh(name);
+  await ctx.status(`Finished Creation of AWS Lambda Function Operation...`);
+  return { ...(toCamel(created) as object), functionName: name, functionArn: created.FunctionArn, version: created.Version, state: 'Active', created: true };
+}
