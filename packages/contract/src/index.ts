@@ -20,3 +20,29 @@ export {
   WebhookTaskStatusSchema,
 } from './schemas/tasks.js';
 export type { Artifact, Task, TaskHistoryEntry, TaskRef, TaskStatus, WebhookTaskStatus } from './schemas/tasks.js';
+export {
+  AllInstancesStatusSchema,
+  BakeLogsSchema,
+  BakeOptionsSchema,
+  BakeRequestSchema,
+  BakeSchema,
+  BakeStatusSchema,
+  BaseImageSchema,
+  DeleteRequestsSchema,
+  ImageRetentionRequestSchema,
+  ImageRetentionResultSchema,
+  InstanceStatusSchema,
+} from './schemas/bake.js';
+export type {
+  AllInstancesStatus,
+  Bake,
+  BakeLogs,
+  BakeOptions,
+  BakeRequest,
+  BakeStatus,
+  BaseImage,
+  DeleteRequests,
+  ImageRetentionRequest,
+  ImageRetentionResult,
+  InstanceStatus,
+} from './schemas/bake.js';

@@ -1,5 +1,6 @@
 import type { operations as SpecOperations } from './generated/openapi.js';
 import type { OperationDef } from './operationDef.js';
+import { bakeOperations } from './operations/bake.js';
 import { coreOperations } from './operations/core.js';
 
 /**
@@ -8,6 +9,7 @@ import { coreOperations } from './operations/core.js';
  */
 export const operations = {
   ...coreOperations,
+  ...bakeOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;
