@@ -1,7 +1,8 @@
+import { createBakeProvider } from '@outrigger/bake';
 import type { Provider, ProviderDeps } from '@outrigger/runtime';
 
 /**
  * The providers `outrigger serve` composes, in mount order. Each package exports one factory taking `ProviderDeps`;
  * add it here when it lands.
  */
-export const providerFactories: ((deps: ProviderDeps) => Provider | Promise<Provider>)[] = [];
+export const providerFactories: ((deps: ProviderDeps) => Provider | Promise<Provider>)[] = [createBakeProvider];
