@@ -1,0 +1,205 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { get, orcaBody, orcaHeaders, post, startBakery, waitForEnd } from './__fixtures__/harness.js';
+
+/** The group of a bake's Packer wrapper has no process left. */
+function groupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function until(check: () => boolean) {
+  while (!check()) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
+  let b: Awaited<ReturnType<typeof startBakery>>;
+  beforeAll(async () => {
+    b = await startBakery({ maxConcurrentBakes: 2 });
+  });
+  afterAll(async () => {
+    await b.close();
+  });
+
+  it('serves bakeOptions as Rosco does (Orca reads packageType) and 404s unknown providers and images', async () => {
+    const all = await get(b.baseUrl, '/bakeOptions');
+    expect(all.status).toBe(200);
+    expect(all.body.map((o: { cloudProvider: string }) => o.cloudProvider)).toEqual(['aws', 'local']);
+    const image = await get(b.baseUrl, '/bakeOptions/local/baseImages/local');
+    expect(image.body).toMatchObject({ id: 'local', packageType: 'DEB', osType: 'linux' });
+    const none = await get(b.baseUrl, '/bakeOptions/gce');
+    expect(none.status).toBe(404);
+    expect(none.body).toMatchObject({ status: 404, error: 'Not Found', message: 'Bake options not found. Cloud provider gce not found', path: '/bakeOptions/gce' });
+    expect((await get(b.baseUrl, '/bakeOptions/local/baseImages/nope')).status).toBe(404);
+  });
+
+  it('bakes an Orca request end to end: dedupe while running, poll to COMPLETED/SUCCESS, read the bake and its logs, reuse, rebake', async () => {
+    const body = orcaBody({ package: 'nginx curl', extended_attributes: { team: 'web', bake_seconds: '1' } });
+    const first = await post(b.baseUrl, '/api/v1/us-east-1/bake', body);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ state: 'RUNNING' });
+    expect(first.body.result).toBeUndefined();
+    expect(first.body.resource_id).toBe(first.body.id);
+
+    const again = await post(b.baseUrl, '/api/v1/us-east-1/bake', body);
+    expect(again.body.id).toBe(first.body.id);
+
+    const done = await waitForEnd(b.baseUrl, 'us-east-1', first.body.id);
+    expect(done.body).toMatchObject({ id: first.body.id, state: 'COMPLETED', result: 'SUCCESS', resource_id: first.body.id });
+
+    const bake = await get(b.baseUrl, `/api/v1/us-east-1/bake/${first.body.id}`);
+    expect(bake.status).toBe(200);
+    expect(bake.body).toMatchObject({
+      id: first.body.id,
+      image_name: 'nginx-all-20260101000000-local',
+      base_ami: 'local',
+      regions: ['us-east-1'],
+      artifact: { type: 'local/image', name: 'nginx-all-20260101000000-local', location: 'us-east-1', uuid: first.body.id },
+    });
+    const imageFile = bake.body.artifact.reference as string;
+    expect(readFileSync(imageFile, 'utf8')).toContain('packages: nginx curl');
+
+    const logs = await get(b.baseUrl, `/api/v1/us-east-1/logs/${first.body.id}`);
+    expect(Object.keys(logs.body)).toEqual(['logsContent']);
+    expect(logs.body.logsContent).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z bake .* queued/);
+    expect(logs.body.logsContent).toContain('installing deb packages: nginx curl');
+
+    const page = await get(b.baseUrl, `/api/v1/us-east-1/logs/${first.body.id}?offset=1&limit=2`);
+    expect(page.body).toMatchObject({ offset: 1, nextOffset: 3, complete: true });
+    expect(page.body.logsContent.split('\n')).toHaveLength(2);
+
+    const followed = await get(b.baseUrl, `/api/v1/us-east-1/logs/${first.body.id}?follow=true`);
+    expect(followed.body).toContain('packages installed');
+
+    const byImage = await get(b.baseUrl, `/api/v1/us-east-1/logs/image/nginx-all-20260101000000-local`);
+    expect(byImage.body.logsContent).toContain('installing deb packages');
+
+    // Orca's next run with the same inputs: the successful bake is returned (previouslyBaked), even with another suffix.
+    const reuse = await post(b.baseUrl, '/api/v1/us-east-1/bake', { ...body, ami_suffix: '20260102000000' });
+    expect(reuse.body).toMatchObject({ id: first.body.id, state: 'COMPLETED', result: 'SUCCESS' });
+
+    // A changed extended attribute is a different bake (Rosco would return the old image).
+    const changed = await post(b.baseUrl, '/api/v1/us-east-1/bake', { ...body, extended_attributes: { team: 'api', bake_seconds: '0' } });
+    expect(changed.body.id).not.toBe(first.body.id);
+    await waitForEnd(b.baseUrl, 'us-east-1', changed.body.id);
+
+    const rebake = await post(b.baseUrl, '/api/v1/us-east-1/bake?rebake=1', body);
+    expect(rebake.body.id).not.toBe(first.body.id);
+    const rebaked = await waitForEnd(b.baseUrl, 'us-east-1', rebake.body.id);
+    expect(rebaked.body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
+    // The old bake is still readable by id.
+    expect((await get(b.baseUrl, `/api/v1/us-east-1/bake/${first.body.id}`)).status).toBe(200);
+
+    // Layered bake: base_ami names the earlier bake.
+    const layered = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ package: 'app', base_ami: rebake.body.id }));
+    await waitForEnd(b.baseUrl, 'us-east-1', layered.body.id);
+    const layeredBake = await get(b.baseUrl, `/api/v1/us-east-1/bake/${layered.body.id}`);
+    expect(layeredBake.body.base_ami).toMatch(/nginx-all-20260101000000-local\.img$/);
+  });
+
+  it('ends a failed Packer run CANCELED + FAILURE with Packer\'s error, and redacts served logs', async () => {
+    const res = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ template_file_name: 'fail.json' }));
+    const end = await waitForEnd(b.baseUrl, 'us-east-1', res.body.id);
+    expect(end.body).toMatchObject({ state: 'CANCELED', result: 'FAILURE' });
+    expect(end.body.message).toContain('Packer exited with code 1');
+    expect(end.body.message).toContain('non-zero exit status: 3');
+    expect((await get(b.baseUrl, `/api/v1/us-east-1/bake/${res.body.id}`)).status).toBe(404);
+
+    const leaky = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ template_file_name: 'null-echo.json' }));
+    await waitForEnd(b.baseUrl, 'us-east-1', leaky.body.id);
+    const logs = await get(b.baseUrl, `/api/v1/us-east-1/logs/${leaky.body.id}`);
+    expect(logs.body.logsContent).toContain('leaked ****** in output');
+    expect(logs.body.logsContent).not.toContain('AKIAABCDEFGHIJKLMNOP');
+  });
+
+  it('refuses credentials with a 400 naming the field, without echoing the value', async () => {
+    const res = await fetch(`${b.baseUrl}/api/v1/us-east-1/bake`, {
+      method: 'POST',
+      headers: orcaHeaders,
+      body: JSON.stringify(orcaBody({ extended_attributes: { db_password: 'hunter2-very-secret' }, package: 'nginx' })),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text).not.toContain('hunter2');
+    const body = JSON.parse(text);
+    expect(body).toMatchObject({ status: 400, error: 'Bad Request', path: '/api/v1/us-east-1/bake' });
+    expect(body.errors).toEqual([{ field: '$.body.extended_attributes.db_password', message: expect.stringContaining('credential') }]);
+    const key = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ package: 'nginx AKIAABCDEFGHIJKLMNOP' }));
+    expect(key.status).toBe(400);
+    expect(JSON.stringify(key.body)).not.toContain('AKIAABCDEFGHIJKLMNOP');
+  });
+
+  it('refuses templates outside the template directory and templates Packer cannot validate', async () => {
+    const escape = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ template_file_name: '../../../etc/passwd' }));
+    expect(escape.status).toBe(400);
+    expect(escape.body.errors[0].field).toBe('$.body.template_file_name');
+    const broken = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ template_file_name: 'broken.json' }));
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toContain('Failed to parse template');
+    const bad = await post(b.baseUrl, '/api/v1/us-east-1/bake', { package: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('$.body.package');
+  });
+
+  it('queues beyond maxConcurrentBakes with a queue position, and cancels (GET) by signalling the process group', async () => {
+    const ids: string[] = [];
+    for (const team of ['a', 'b', 'c']) {
+      const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { team, bake_seconds: '30' } }));
+      ids.push(r.body.id);
+    }
+    const third = await get(b.baseUrl, `/api/v1/us-east-1/status/${ids[2]}`);
+    expect(third.body).toMatchObject({ state: 'RUNNING', queue_position: 1 });
+    expect(b.provider.service.runningCount()).toBe(2);
+    const instance = await get(b.baseUrl, '/status/instance');
+    expect(instance.body.status).toBe('RUNNING');
+    expect(instance.body.bakes).toHaveLength(3);
+
+    const pgids = ids.slice(0, 2).map((id) => b.provider.service.record(id)!.pid!);
+    for (const id of ids) {
+      const c = await get(b.baseUrl, `/api/v1/us-east-1/cancel/${id}`);
+      expect(c.status).toBe(200);
+      expect(c.body).toBe(`Canceled bake '${id}'.`);
+    }
+    for (const id of ids) {
+      const end = await waitForEnd(b.baseUrl, 'us-east-1', id);
+      expect(end.body).toMatchObject({ state: 'CANCELED', result: 'FAILURE' });
+      expect(end.body.message).toMatch(/Canceled by request/);
+    }
+    await until(() => pgids.every(groupGone));
+    const again = await get(b.baseUrl, `/api/v1/us-east-1/cancel/${ids[0]}`);
+    expect(again.status).toBe(400);
+  });
+
+  it('answers the rest of Rosco\'s surface: unknown ids, DELETE, delete-requests, manifest bakes', async () => {
+    const unknown = await get(b.baseUrl, '/api/v1/us-east-1/status/nope');
+    expect(unknown.status).toBe(404);
+    expect((await get(b.baseUrl, '/api/v1/us-east-1/logs/nope')).body.message).toBe('Logs not found.');
+
+    const body = orcaBody({ package: 'redis' });
+    const r = await post(b.baseUrl, '/api/v1/eu-west-1/bake', body);
+    await waitForEnd(b.baseUrl, 'eu-west-1', r.body.id);
+    const del = await fetch(`${b.baseUrl}/api/v1/eu-west-1/bake`, { method: 'DELETE', headers: orcaHeaders, body: JSON.stringify(body) });
+    expect(del.status).toBe(200);
+    expect(await del.text()).toMatch(new RegExp(`^Deleted bake 'bake:local:eu-west-1:[0-9a-f]+' with id '${r.body.id}'\\.$`));
+    const fresh = await post(b.baseUrl, '/api/v1/eu-west-1/bake', body);
+    expect(fresh.body.id).not.toBe(r.body.id);
+    await waitForEnd(b.baseUrl, 'eu-west-1', fresh.body.id);
+
+    const purge = await fetch(`${b.baseUrl}/api/v1/bakes/delete-requests`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ pipelineExecutionIds: ['01HEXEC000000000000000000'] }),
+    });
+    expect(purge.status).toBe(200);
+    expect((await get(b.baseUrl, `/api/v1/eu-west-1/status/${fresh.body.id}`)).status).toBe(404);
+    expect(existsSync(b.provider.service.record(fresh.body.id)?.runDir ?? '/nonexistent')).toBe(false);
+
+    const helm = await post(b.baseUrl, '/api/v2/manifest/bake/HELM3', { templateRenderer: 'HELM3', outputName: 'x' });
+    expect(helm.status).toBe(501);
+    expect(helm.body.message).toContain('Rosco keeps serving');
+  });
+});
