@@ -39,6 +39,7 @@ function toBaseImage(e: BaseImageEntry): BaseImage {
 
 export interface BakeProvider extends Provider {
   service: BakeService;
+  store: SqliteBakeStore;
   config: BakeConfig;
 }
 
@@ -167,6 +168,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     name: 'bake',
     router,
     service,
+    store,
     config,
     health: async () => ({ status: 'UP', details: { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes } }),
     start: () => service.start(),
