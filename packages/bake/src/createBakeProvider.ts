@@ -13,7 +13,9 @@ import {
   type Provider,
   type ProviderDeps,
 } from '@outrigger/runtime';
+import { applyImageRetention } from './aws/applyImageRetention.js';
 import { findImageByName } from './aws/findImageByName.js';
+import { reapBakeResources } from './aws/reapBakeResources.js';
 import { BakeConfigSchema, type BakeConfig, type BaseImageEntry } from './config/BakeConfigSchema.js';
 import { createBakeService, type BakeService } from './createBakeService.js';
 import { SqliteBakeStore } from './store/SqliteBakeStore.js';
@@ -41,6 +43,8 @@ export interface BakeProvider extends Provider {
   service: BakeService;
   store: SqliteBakeStore;
   config: BakeConfig;
+  /** One pass of the reaper (also run at start and every `bake.aws.reaper.intervalMinutes`). */
+  reap(): Promise<void>;
 }
 
 /**
@@ -148,8 +152,14 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     service.purgeExecutions(body.pipelineExecutionIds);
     res.status(200).end();
   });
-  deps.bind(router, 'applyImageRetention', () => {
-    throw new NotImplementedError('Image retention is not implemented yet in this build of outrigger.');
+  deps.bind(router, 'applyImageRetention', async (input) => {
+    const { params, body } = input;
+    const dryRun = body.dry_run === true;
+    const name = body.account_name ?? config.aws.bakeAccount;
+    const account = deps.config.aws.accounts.length
+      ? deps.authorizer.requireAccount(await input.principal(), name ?? deps.config.aws.accounts[0]!.name, dryRun ? 'READ' : 'WRITE', '$.body.account_name')
+      : accountFor(name);
+    return applyImageRetention(deps.aws, account, { region: params.region, application: body.application, keep: body.keep, dryRun });
   });
   deps.bind(router, 'bakeManifest', ({ params }) => {
     throw new NotImplementedError(
@@ -164,14 +174,43 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
   deps.bind(router, 'getBakeryInstanceStatus', () => instanceStatus());
   deps.bind(router, 'getBakeryAllStatus', () => ({ instance: service.instanceId, instances: { [service.instanceId]: instanceStatus() } }));
 
+  const log = deps.logger.child({ provider: 'bake' });
+  /** One reaper pass over the regions aws bakes used and the bake account's regions. */
+  async function reap(): Promise<void> {
+    const name = config.aws.bakeAccount ?? deps.config.aws.accounts[0]?.name;
+    const account = deps.config.aws.accounts.find((a) => a.name === name);
+    if (!account) return;
+    const regions = new Set([...account.regions.map((r) => r.name), ...store.regionsOf('aws')]);
+    for (const region of regions) {
+      try {
+        const r = await reapBakeResources(deps.aws, account, region, (id) => { const b = store.get(id); return !!b && b.state !== 'RUNNING'; });
+        if (r.instances.length || r.keyPairs.length) log.warn({ region, ...r }, 'reaped temporary resources of dead bakes');
+      } catch (err) {
+        log.warn({ err, region }, 'bake reaper pass failed');
+      }
+    }
+  }
+  let reaper: NodeJS.Timeout | undefined;
+
   return {
     name: 'bake',
+    reap,
     router,
     service,
     store,
     config,
     health: async () => ({ status: 'UP', details: { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes } }),
-    start: () => service.start(),
-    stop: () => service.stop(),
+    async start() {
+      await service.start();
+      if (config.aws.enabled && config.aws.reaper.enabled && deps.config.aws.accounts.length) {
+        void reap();
+        reaper = setInterval(() => void reap(), config.aws.reaper.intervalMinutes * 60_000);
+        reaper.unref();
+      }
+    },
+    async stop() {
+      clearInterval(reaper);
+      await service.stop();
+    },
   };
 }

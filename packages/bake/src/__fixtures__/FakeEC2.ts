@@ -44,6 +44,7 @@ export class FakeEC2 {
           if (f.Name === 'image-id') inst = inst.filter((i) => f.Values.includes(i.ImageId));
           if (f.Name === 'instance-state-name') inst = inst.filter((i) => f.Values.includes(i.State));
           if (f.Name?.startsWith('tag:')) inst = inst.filter((i) => i.Tags.some((t) => t.Key === f.Name.slice(4) && f.Values.includes(t.Value)));
+          if (f.Name === 'tag-key') inst = inst.filter((i) => i.Tags.some((t) => f.Values.includes(t.Key)));
         }
         return { Reservations: inst.length ? [{ Instances: inst.map((i) => ({ InstanceId: i.InstanceId, ImageId: i.ImageId, State: { Name: i.State }, Tags: i.Tags })) }] : [] };
       }
@@ -54,7 +55,11 @@ export class FakeEC2 {
         }
         return {};
       case 'DescribeKeyPairsCommand':
-        return { KeyPairs: [...this.keyPairs].filter((k) => !input.KeyNames || input.KeyNames.includes(k)).map((KeyName) => ({ KeyName })) };
+        return {
+          KeyPairs: [...this.keyPairs]
+            .filter((k) => (input.Filters ?? []).every((f: { Name: string; Values: string[] }) => f.Name !== 'key-name' || f.Values.some((v) => wildcard(v).test(k))))
+            .map((KeyName) => ({ KeyName })),
+        };
       case 'DeleteKeyPairCommand':
         this.keyPairs.delete(input.KeyName);
         return {};

@@ -77,9 +77,13 @@ export const BakeConfigSchema = z.object({
       bakeAccount: z.string().optional(),
       /** Owners passed to `DescribeImages` when `base_ami` is a name pattern. */
       imageOwners: z.array(z.string()).default(['self', 'amazon']),
+      /** Terminates builder instances and deletes key pairs tagged/named with the id of a bake that is no longer running. */
+      reaper: z
+        .object({ enabled: z.boolean().default(true), intervalMinutes: z.number().positive().default(10) })
+        .default({ enabled: true, intervalMinutes: 10 }),
       bakeryDefaults: AwsBakeryDefaultsSchema.default(AwsBakeryDefaultsSchema.parse({})),
     })
-    .default({ enabled: true, imageOwners: ['self', 'amazon'], bakeryDefaults: AwsBakeryDefaultsSchema.parse({}) }),
+    .default({ enabled: true, imageOwners: ['self', 'amazon'], reaper: { enabled: true, intervalMinutes: 10 }, bakeryDefaults: AwsBakeryDefaultsSchema.parse({}) }),
   local: z
     .object({
       enabled: z.boolean().default(true),

@@ -206,6 +206,10 @@ export class SqliteBakeStore {
     return (this.db.prepare('SELECT * FROM bake_bakes WHERE execution_id = ?').all(executionId) as Row[]).map(fromRow);
   }
 
+  regionsOf(provider: string): string[] {
+    return (this.db.prepare('SELECT DISTINCT region FROM bake_bakes WHERE provider = ?').all(provider) as { region: string }[]).map((r) => r.region);
+  }
+
   delete(id: string): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM bake_log_lines WHERE bake_id = ?').run(id);
