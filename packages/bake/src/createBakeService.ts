@@ -276,8 +276,9 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
       const out: { timestampMs: number; text: string }[] = [];
       for (const raw of lines) {
         const l = parseLine(raw);
-        const text = l ? toLogText(l) : raw.trim() ? raw : undefined;
-        if (text !== undefined) out.push({ timestampMs: l ? l.timestamp * 1000 : now(), text: redact(text) });
+        const text = l ? toLogText(l) : raw;
+        // One stored line per printed line, so paging and timestamps stay line-based.
+        for (const part of (text ?? '').split(/\r?\n/)) if (part.trim()) out.push({ timestampMs: l ? l.timestamp * 1000 : now(), text: redact(part) });
       }
       store.appendLog(b.id, out, nextOffset);
       offset = nextOffset;

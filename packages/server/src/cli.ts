@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@outrigger/runtime';
+import { bakeCommand } from './commands/bake.js';
 import { serve } from './serve.js';
 
 const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
 
 usage:
   outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
+  outrigger bake REQUEST.json [--server URL] [--region R] [--rebake] [--config FILE]
   outrigger help
 
 serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
@@ -20,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (command === 'bake') return bakeCommand(rest);
   if (command === 'serve') {
     const { values } = parseArgs({
       args: rest,
