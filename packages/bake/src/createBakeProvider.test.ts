@@ -203,3 +203,34 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
     expect(helm.body.message).toContain('Rosco keeps serving');
   });
 });
+
+describe('operator template directory', () => {
+  it('uses a template added after start, and a changed template bakes anew without restart', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-templates-'));
+    const b = await startBakery({ templatesDir: dir });
+    try {
+      const template = (word: string) =>
+        JSON.stringify({
+          variables: { bake_id: '', packages: '' },
+          builders: [{ type: 'null', name: 'image', communicator: 'none' }],
+          provisioners: [{ type: 'shell-local', inline: [`echo ${word} {{user \`packages\`}}`] }],
+        });
+      writeFileSync(path.join(dir, 'team.json'), template('first'));
+      const one = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ template_file_name: 'team.json' }));
+      await waitForEnd(b.baseUrl, 'us-east-1', one.body.id);
+      expect((await get(b.baseUrl, `/api/v1/us-east-1/logs/${one.body.id}`)).body.logsContent).toContain('first nginx');
+
+      writeFileSync(path.join(dir, 'team.json'), template('second'));
+      const two = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ template_file_name: 'team.json' }));
+      expect(two.body.id).not.toBe(one.body.id);
+      await waitForEnd(b.baseUrl, 'us-east-1', two.body.id);
+      expect((await get(b.baseUrl, `/api/v1/us-east-1/logs/${two.body.id}`)).body.logsContent).toContain('second nginx');
+    } finally {
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

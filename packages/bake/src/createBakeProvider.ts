@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
@@ -106,6 +106,9 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     const { params, query, body, req } = input;
     await checkAccount(input, body);
     const header = req.header('x-spinnaker-execution-id') ?? body.spinnaker_execution_id;
+    if (header && header.length > 512) {
+      throw new InputError('Validation Failed', { errors: [{ field: '$.headers.x-spinnaker-execution-id', message: 'at most 512 characters' }] });
+    }
     const executionId = header?.split(':')[0] || undefined;
     const user = req.header('x-spinnaker-user') ?? body.user;
     return service.submit(params.region, body, { rebake: query.rebake === '1', ...(executionId ? { executionId } : {}), ...(user ? { user } : {}) });
@@ -191,6 +194,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     }
   }
   let reaper: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
 
   return {
     name: 'bake',
@@ -202,6 +206,15 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     health: async () => ({ status: 'UP', details: { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes } }),
     async start() {
       await service.start();
+      // Templates are read from disk on every bake (a new or edited template is used without restart); the watcher
+      // drops cached validation results when the directory changes.
+      if (config.templatesDir && existsSync(config.templatesDir)) {
+        try {
+          watcher = watch(path.resolve(config.templatesDir), { persistent: false }, (_event, file) => service.templatesChanged(file ?? undefined));
+        } catch (err) {
+          log.warn({ err }, 'cannot watch bake.templatesDir; templates are still re-read on every bake');
+        }
+      }
       if (config.aws.enabled && config.aws.reaper.enabled && deps.config.aws.accounts.length) {
         void reap();
         reaper = setInterval(() => void reap(), config.aws.reaper.intervalMinutes * 60_000);
@@ -210,6 +223,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     },
     async stop() {
       clearInterval(reaper);
+      watcher?.close();
       await service.stop();
     },
   };

@@ -52,6 +52,8 @@ export interface BakeService {
   stop(): Promise<void>;
   /** Packer processes running now (bench/tests). */
   runningCount(): number;
+  /** The template directory changed: forget cached `packer validate` results. */
+  templatesChanged(file?: string): void;
 }
 
 /**
@@ -422,6 +424,10 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
       timer = undefined;
     },
     runningCount: () => store.listByPhase('running').length,
+    templatesChanged(file) {
+      validated.clear();
+      logger.info({ file }, 'template directory changed; templates are re-read and re-validated on the next bake');
+    },
   };
 }
 

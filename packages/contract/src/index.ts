@@ -32,6 +32,7 @@ export {
   ImageRetentionRequestSchema,
   ImageRetentionResultSchema,
   InstanceStatusSchema,
+  PackageArtifactSchema,
 } from './schemas/bake.js';
 export type {
   AllInstancesStatus,
@@ -45,4 +46,5 @@ export type {
   ImageRetentionRequest,
   ImageRetentionResult,
   InstanceStatus,
+  PackageArtifact,
 } from './schemas/bake.js';

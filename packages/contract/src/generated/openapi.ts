@@ -518,7 +518,7 @@ export interface components {
             user?: string;
             /** @description Space-separated packages to install. */
             package?: string;
-            package_artifacts?: components["schemas"]["Artifact"][];
+            package_artifacts?: components["schemas"]["PackageArtifact"][];
             build_host?: string;
             job?: string;
             build_number?: string;
@@ -551,6 +551,21 @@ export interface components {
             package_type?: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description A kork Artifact naming a package to install (its `reference` joins the package list). */
+        PackageArtifact: {
+            type: string;
+            name?: string;
+            version?: string;
+            location?: string;
+            reference?: string;
+            artifactAccount?: string;
+            provenance?: string;
+            uuid?: string;
+            customKind?: boolean;
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description Rosco's BakeStatus. `result` is absent while the bake runs. A failed Packer run is `CANCELED` + `FAILURE`.

@@ -5,12 +5,26 @@ import { ArtifactSchema } from './tasks.js';
 
 const str = (max: number) => z.string().max(max);
 
+/** A kork Artifact naming a package (unknown keys stripped). */
+export const PackageArtifactSchema = z.object({
+  type: str(256),
+  name: str(1024).optional(),
+  version: str(256).optional(),
+  location: str(256).optional(),
+  reference: str(2048).optional(),
+  artifactAccount: str(256).optional(),
+  provenance: str(2048).optional(),
+  uuid: str(128).optional(),
+  customKind: z.boolean().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
 /** Rosco's BakeRequest with its literal snake_case names. Unknown keys (Orca's whole stage context) are stripped. */
 export const BakeRequestSchema = z.object({
   request_id: str(128).optional(),
   user: str(256).optional(),
   package: str(4096).optional(),
-  package_artifacts: z.array(ArtifactSchema).max(100).optional(),
+  package_artifacts: z.array(PackageArtifactSchema).max(100).optional(),
   build_host: str(1024).optional(),
   job: str(1024).optional(),
   build_number: str(256).optional(),
@@ -132,6 +146,7 @@ export const BakeLogsQuerySchema = z.object({
 
 type S = components['schemas'];
 export type BakeRequest = S['BakeRequest'];
+export type PackageArtifact = S['PackageArtifact'];
 export type BakeStatus = S['BakeStatus'];
 export type Bake = S['Bake'];
 export type BakeLogs = S['BakeLogs'];
@@ -145,6 +160,7 @@ export type ImageRetentionResult = S['ImageRetentionResult'];
 
 const _pins: [
   Pinned<z.infer<typeof BakeRequestSchema>, BakeRequest>,
+  Pinned<z.infer<typeof PackageArtifactSchema>, PackageArtifact>,
   Pinned<z.infer<typeof BakeStatusSchema>, BakeStatus>,
   Pinned<z.infer<typeof BakeSchema>, Bake>,
   Pinned<z.infer<typeof BakeLogsSchema>, BakeLogs>,
@@ -155,5 +171,5 @@ const _pins: [
   Pinned<z.infer<typeof AllInstancesStatusSchema>, AllInstancesStatus>,
   Pinned<z.infer<typeof ImageRetentionRequestSchema>, ImageRetentionRequest>,
   Pinned<z.infer<typeof ImageRetentionResultSchema>, ImageRetentionResult>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 void _pins;
