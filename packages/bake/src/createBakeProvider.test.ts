@@ -234,3 +234,37 @@ describe('operator template directory', () => {
     }
   });
 });
+
+describe('bad input answers 4xx in the error shape, never 5xx', () => {
+  let b: Awaited<ReturnType<typeof startBakery>>;
+  beforeAll(async () => {
+    b = await startBakery();
+  });
+  afterAll(async () => {
+    await b.close();
+  });
+  const long = (n: number) => 'x'.repeat(n);
+  it.each([
+    ['createBake malformed JSON', 'POST', '/api/v1/us-east-1/bake', '{"package":', 'application/json'],
+    ['createBake wrong content type', 'POST', '/api/v1/us-east-1/bake', 'package=nginx', 'text/plain'],
+    ['createBake array body', 'POST', '/api/v1/us-east-1/bake', '[]', 'application/json'],
+    ['createBake long package', 'POST', '/api/v1/us-east-1/bake', JSON.stringify({ package: long(4097) }), 'application/json'],
+    ['createBake long artifact reference', 'POST', '/api/v1/us-east-1/bake', JSON.stringify({ package_artifacts: [{ type: 'deb', reference: long(2049) }] }), 'application/json'],
+    ['createBake long region', 'POST', `/api/v1/${long(65)}/bake`, '{}', 'application/json'],
+    ['createBake wrong enum', 'POST', '/api/v1/us-east-1/bake', JSON.stringify({ vm_type: 'xen' }), 'application/json'],
+    ['createBake long extended attribute', 'POST', '/api/v1/us-east-1/bake', JSON.stringify({ extended_attributes: { a: long(4097) } }), 'application/json'],
+    ['deleteBake no body', 'DELETE', '/api/v1/us-east-1/bake', '', 'application/json'],
+    ['delete-requests missing ids', 'POST', '/api/v1/bakes/delete-requests', '{}', 'application/json'],
+    ['delete-requests wrong type', 'POST', '/api/v1/bakes/delete-requests', JSON.stringify({ pipelineExecutionIds: 'x' }), 'application/json'],
+    ['manifest array body', 'POST', '/api/v2/manifest/bake/HELM3', '[]', 'application/json'],
+    ['retention missing keep', 'POST', '/api/v1/us-east-1/images/retention', JSON.stringify({ application: 'a' }), 'application/json'],
+    ['logs bad offset', 'GET', '/api/v1/us-east-1/logs/x?offset=-1', undefined, undefined],
+    ['logs bad follow', 'GET', '/api/v1/us-east-1/logs/x?follow=yes', undefined, undefined],
+  ])('%s', async (_n, method, p, body, type) => {
+    const res = await fetch(`${b.baseUrl}${p}`, { method, ...(body !== undefined ? { body, headers: { 'Content-Type': type! } } : {}) });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const err = await res.json();
+    expect(err).toMatchObject({ status: res.status, error: expect.any(String), message: expect.any(String), path: expect.any(String) });
+  });
+});
