@@ -174,6 +174,18 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
     expect(again.status).toBe(400);
   });
 
+  it('rebake=1 while an identical bake runs starts a second bake and leaves the first one running (no cross-pipeline cancel)', async () => {
+    const body = orcaBody({ package: 'haproxy', extended_attributes: { bake_seconds: '1' } });
+    const first = await post(b.baseUrl, '/api/v1/us-east-1/bake', body);
+    const second = await post(b.baseUrl, '/api/v1/us-east-1/bake?rebake=1', body);
+    expect(second.body.id).not.toBe(first.body.id);
+    expect((await get(b.baseUrl, `/api/v1/us-east-1/status/${first.body.id}`)).body.state).toBe('RUNNING');
+    expect((await waitForEnd(b.baseUrl, 'us-east-1', first.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
+    expect((await waitForEnd(b.baseUrl, 'us-east-1', second.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
+    // The newest success is what the key now returns.
+    expect((await post(b.baseUrl, '/api/v1/us-east-1/bake', body)).body.id).toBe(second.body.id);
+  });
+
   it('answers the rest of Rosco\'s surface: unknown ids, DELETE, delete-requests, manifest bakes', async () => {
     const unknown = await get(b.baseUrl, '/api/v1/us-east-1/status/nope');
     expect(unknown.status).toBe(404);
