@@ -99,7 +99,7 @@ describe('restart: SIGKILL outrigger mid-bake', () => {
     dirs.push(dataDir);
     const first = await startChild(dataDir);
     children.push(first.child);
-    const res = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '2' } }));
+    const res = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '4' } }));
     expect(res.body).toMatchObject({ state: 'RUNNING' });
     const id = res.body.id as string;
     const pgid = await packerPid(first.url, id);

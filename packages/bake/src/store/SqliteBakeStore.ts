@@ -171,7 +171,7 @@ export class SqliteBakeStore {
     const r = this.db
       .prepare(
         `SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 AND (state = 'RUNNING' OR (state = 'COMPLETED' AND result = 'SUCCESS'))
-         ORDER BY created_ms DESC LIMIT 1`,
+         ORDER BY created_ms DESC, rowid DESC LIMIT 1`,
       )
       .get(bakeKey) as Row | undefined;
     return r ? fromRow(r) : undefined;
@@ -179,7 +179,7 @@ export class SqliteBakeStore {
 
   /** The newest bake with this key, in any state, unless forgotten. */
   findLatest(bakeKey: string): BakeRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 ORDER BY created_ms DESC LIMIT 1').get(bakeKey) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 ORDER BY created_ms DESC, rowid DESC LIMIT 1').get(bakeKey) as Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 
