@@ -303,6 +303,11 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
         const why = finalB.cancelRequested
           ? 'Canceled by request.'
           : `Packer exited with code ${exit}${summary.errors.length ? `: ${summary.errors.join('; ')}` : ''}`;
+        // Packer's own stderr (crashes, plugin failures) is not machine-readable; keep its tail in the log.
+        const errFile = packerRunFiles(b.runDir).err;
+        if (!finalB.cancelRequested && existsSync(errFile)) {
+          for (const line of readFileSync(errFile, 'utf8').split('\n').filter((l) => l.trim()).slice(-20)) log(finalB, `packer stderr: ${line}`);
+        }
         finish(finalB, { ok: false, message: redactorFor(b)(why) });
       }
       return;
