@@ -280,3 +280,20 @@ describe('bad input answers 4xx in the error shape, never 5xx', () => {
     expect(err).toMatchObject({ status: res.status, error: expect.any(String), message: expect.any(String), path: expect.any(String) });
   });
 });
+
+describe('without a usable Packer binary', () => {
+  it('answers 502 (not 400) for a bake, and health says DOWN', async () => {
+    const b = await startBakery({ packer: { binary: '/nonexistent/packer', pollMillis: 50 } });
+    try {
+      const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody());
+      expect(r.status).toBe(502);
+      expect(r.body.message).toContain('bake.packer.binary');
+      const health = await get(b.baseUrl, '/health');
+      // (The HTTP status of /health is the foundation's business; the body says DOWN.)
+      expect(health.body.status).toBe('DOWN');
+      expect(health.body.components.bake.status).toBe('DOWN');
+    } finally {
+      await b.close();
+    }
+  });
+});

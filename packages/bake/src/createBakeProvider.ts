@@ -11,6 +11,7 @@ import {
   type ProviderDeps,
 } from '@outrigger/runtime';
 import { findImageByName } from './aws/findImageByName.js';
+import { packerVersion } from './packer/runPacker.js';
 import { reapBakeResources } from './aws/reapBakeResources.js';
 import { BakeConfigSchema, type BakeConfig } from './config/BakeConfigSchema.js';
 import { createBakeService, type BakeService } from './createBakeService.js';
@@ -121,7 +122,14 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     service,
     store,
     config,
-    health: async () => ({ status: 'UP', details: { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes } }),
+    health: async () => {
+      const details = { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes };
+      try {
+        return { status: 'UP', details: { ...details, packer: await packerVersion(config.packer.binary) } };
+      } catch (err) {
+        return { status: 'DOWN', details: { ...details, error: (err as Error).message } };
+      }
+    },
     async start() {
       await service.start();
       // Templates are read from disk on every bake (a new or edited template is used without restart); the watcher

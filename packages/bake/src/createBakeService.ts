@@ -4,11 +4,11 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Artifact, Bake, BakeRequest, BakeStatus } from '@outrigger/contract';
-import { InputError, NotFoundError } from '@outrigger/runtime';
+import { InputError, NotFoundError, UpstreamError } from '@outrigger/runtime';
 import type { BakeConfig } from './config/BakeConfigSchema.js';
 import { buildPackerArgs, buildValidateArgs } from './packer/buildPackerArgs.js';
 import { amazonImages, fileArtifacts, parseLine, parseMachineReadable, toLogText } from './packer/parseMachineReadable.js';
-import { isPackerAlive, packerRunFiles, readExitCode, readOutput, signalPacker, startPacker, validateTemplate } from './packer/runPacker.js';
+import { isPackerAlive, packerRunFiles, PackerUnavailableError, readExitCode, readOutput, signalPacker, startPacker, validateTemplate } from './packer/runPacker.js';
 import { sha256 } from './recipe/bakeKey.js';
 import { createRedactor, findSecrets } from './recipe/findSecrets.js';
 import { resolveRecipe, type BakeProviderName, type Recipe, type RecipeDeps } from './recipe/resolveRecipe.js';
@@ -118,7 +118,13 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
       validated.set(key, p);
       void p.then((msg) => msg !== undefined && validated.delete(key), () => validated.delete(key));
     }
-    const message = await p;
+    let message: string | undefined;
+    try {
+      message = await p;
+    } catch (err) {
+      if (err instanceof PackerUnavailableError) throw new UpstreamError('packer', `${err.message}; install Packer or set bake.packer.binary`);
+      throw err;
+    }
     if (message !== undefined) {
       throw new InputError(`packer validate failed for ${path.basename(recipe.template)}: ${createRedactor(recipe.masked)(message)}`, {
         errors: [{ field: '$.body.template_file_name', message: 'the template does not validate' }],

@@ -99,10 +99,23 @@ export function readOutput(runDir: string, offset: number, maxBytes = 4 * 1024 *
   return { lines: text.split('\n'), nextOffset: offset + last + 1 };
 }
 
+/** Thrown when the Packer binary cannot be run at all (not installed, not executable). */
+export class PackerUnavailableError extends Error {
+  override readonly name = 'PackerUnavailableError';
+}
+
+/** `packer version` (health): the version line, or throws `PackerUnavailableError`. */
+export async function packerVersion(binary: string): Promise<string> {
+  const r = await execa(binary, ['version'], { reject: false, env: { CHECKPOINT_DISABLE: '1' }, extendEnv: true, timeout: 30_000 });
+  if (r.exitCode !== 0) throw new PackerUnavailableError(`${binary} cannot be run: ${r.shortMessage ?? r.stderr}`);
+  return String(r.stdout).split('\n')[0] ?? '';
+}
+
 /** `packer validate`: resolves to `undefined` when valid, else Packer's message. */
 export async function validateTemplate(opts: { binary: string; args: string[]; cwd: string }): Promise<string | undefined> {
   const r = await execa(opts.binary, opts.args, { cwd: opts.cwd, reject: false, env: { CHECKPOINT_DISABLE: '1' }, extendEnv: true, timeout: 60_000 });
   if (r.exitCode === 0) return undefined;
+  if (r.exitCode === undefined && !r.timedOut) throw new PackerUnavailableError(`${opts.binary} cannot be run: ${r.shortMessage}`);
   const text = `${r.stdout}\n${r.stderr}`.trim();
   return text || r.shortMessage || `packer validate exited with ${r.exitCode}`;
 }
