@@ -114,6 +114,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
   }
   let reaper: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
+  let versionCheck: { at: number; version: Promise<string> } | undefined;
 
   return {
     name: 'bake',
@@ -125,7 +126,9 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     health: async () => {
       const details = { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes };
       try {
-        return { status: 'UP', details: { ...details, packer: await packerVersion(config.packer.binary) } };
+        // `packer version` at most once a minute (health probes are frequent).
+        if (!versionCheck || Date.now() - versionCheck.at > 60_000) versionCheck = { at: Date.now(), version: packerVersion(config.packer.binary) };
+        return { status: 'UP', details: { ...details, packer: await versionCheck.version } };
       } catch (err) {
         return { status: 'DOWN', details: { ...details, error: (err as Error).message } };
       }
