@@ -66,13 +66,24 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     return a;
   };
 
+  const lookups = new Map<string, Promise<string | undefined>>();
   const service = createBakeService({
     config,
     store,
     logger: deps.logger.child({ provider: 'bake' }),
     dataDir: deps.dataDir,
     templateDirs,
-    findImageByName: (pattern, region, accountName) => findImageByName(deps.aws, accountFor(accountName), region, pattern, config.aws.imageOwners),
+    findImageByName: (pattern, region, accountName) => {
+      // Concurrent identical requests share one DescribeImages call.
+      const account = accountFor(accountName);
+      const key = `${account.name}\u0000${region}\u0000${pattern}`;
+      let p = lookups.get(key);
+      if (!p) {
+        p = findImageByName(deps.aws, account, region, pattern, config.aws.imageOwners).finally(() => lookups.delete(key));
+        lookups.set(key, p);
+      }
+      return p;
+    },
   });
 
   const router = Router();

@@ -422,6 +422,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     incomplete: () => store.listIncomplete().map(toStatus),
     async start() {
       stopped = false;
+      rmSync(path.join(bakesDir, '.validate'), { recursive: true, force: true });
       for (const b of store.listByPhase('running')) {
         logger.info({ bakeId: b.id, pid: b.pid }, 're-attaching to a Packer run started before this process');
         log(b, `outrigger restarted; re-attaching to Packer (pid ${b.pid ?? 'unknown'})`);
