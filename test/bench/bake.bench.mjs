@@ -5,19 +5,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Packer runs alive now: wrapper processes (`sh -c … outrigger-packer …`) not yet exited. */
+/**
+ * Packer runs alive now: distinct process groups of outrigger's Packer wrapper (`sh -c … outrigger-packer …`) that
+ * still hold a live `packer` process (the main binary or a plugin). Zombies do not count.
+ */
 function packerRuns() {
-  let n = 0;
+  const groups = new Set();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[3] === 'outrigger-packer') n++;
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (comm !== 'packer' || rest[0] === 'Z') continue;
+      const pgid = rest[2];
+      if (readFileSync(`/proc/${pgid}/cmdline`, 'utf8').split('\0')[3] === 'outrigger-packer') groups.add(pgid);
     } catch {
       // gone
     }
   }
-  return n;
+  return groups.size;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -8,12 +8,15 @@ import { InputError, NotFoundError, UpstreamError } from '@outrigger/runtime';
 import type { BakeConfig } from './config/BakeConfigSchema.js';
 import { buildPackerArgs, buildValidateArgs } from './packer/buildPackerArgs.js';
 import { amazonImages, fileArtifacts, parseLine, parseMachineReadable, toLogText } from './packer/parseMachineReadable.js';
-import { isPackerAlive, packerRunFiles, PackerUnavailableError, readExitCode, readOutput, signalPacker, startPacker, validateTemplate } from './packer/runPacker.js';
+import { isPackerAlive, packerRunFiles, PackerUnavailableError, processGroupAlive, readExitCode, readOutput, signalPacker, startPacker, validateTemplate } from './packer/runPacker.js';
 import { sha256 } from './recipe/bakeKey.js';
 import { createRedactor, findSecrets } from './recipe/findSecrets.js';
 import { resolveRecipe, type BakeProviderName, type Recipe, type RecipeDeps } from './recipe/resolveRecipe.js';
 import type { BakeRecord, LogLine } from './store/BakeRecord.js';
 import type { SqliteBakeStore } from './store/SqliteBakeStore.js';
+
+/** How long a finished Packer run's processes may linger before the bake ends regardless. */
+const GROUP_EXIT_GRACE_MS = 10_000;
 
 export interface BakeServiceDeps {
   config: BakeConfig;
@@ -68,6 +71,8 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   const validated = new Map<string, Promise<string | undefined>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** When each bake's exit code was first seen while its process group still had live processes. */
+  const exitSeenAt = new Map<string, number>();
 
   const recipeDeps: RecipeDeps = {
     config,
@@ -298,7 +303,16 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     const exit0 = readExitCode(b0.runDir);
     const b = drainOutput(b0);
     const exit = exit0 ?? readExitCode(b.runDir);
+    if (exit !== undefined && b.pid && processGroupAlive(b.pid)) {
+      // Packer has exited; its plugins and the wrapper are finishing. The slot is free (and the bake ends) only once
+      // the whole group is gone, so `maxConcurrentBakes` is a hard cap, unless something lingers past the grace time.
+      const seen = exitSeenAt.get(b.id) ?? now();
+      exitSeenAt.set(b.id, seen);
+      if (now() - seen < GROUP_EXIT_GRACE_MS) return;
+      logger.warn({ bakeId: b.id, pgid: b.pid }, 'processes of a finished Packer run are still alive; finishing the bake anyway');
+    }
     if (exit !== undefined) {
+      exitSeenAt.delete(b.id);
       const finalB = drainOutput(b);
       const summary = parseMachineReadable(existsSync(packerRunFiles(b.runDir).out) ? readFileSync(packerRunFiles(b.runDir).out, 'utf8') : '');
       if (exit === 0 && !finalB.cancelRequested) {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 
@@ -63,6 +63,34 @@ export function isPackerAlive(pid: number, runDir: string): boolean {
     // No /proc (not Linux): trust kill(0).
     return true;
   }
+}
+
+/**
+ * Whether any live process is left in the run's process group (Packer, its plugins, shell-local children, the wrapper).
+ * Zombies do not count. Uses /proc where there is one, else `kill(-pgid, 0)`.
+ */
+export function processGroupAlive(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z') return true;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
 }
 
 /** Signals the whole process group of the run (Packer, its plugins and shell-local children). */
