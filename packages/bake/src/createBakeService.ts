@@ -156,7 +156,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     const id = randomUUID();
     const runDir = path.join(bakesDir, id);
     const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: id, runDir });
-    // Dedupe before touching the disk, so 50 identical requests write nothing 49 times.
+    // Dedupe early: an identical running or successful bake is returned without validating again.
     if (!options.rebake) {
       const existing = store.findReusable(recipe.key);
       if (existing) return toStatus(existing);
