@@ -297,3 +297,25 @@ describe('without a usable Packer binary', () => {
     }
   });
 });
+
+describe('bake.packer.timeoutMinutes', () => {
+  it('cancels a Packer run that takes too long, saying why', async () => {
+    const b = await startBakery({ packer: { timeoutMinutes: 0.005, pollMillis: 50 } });
+    try {
+      const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '30' } }));
+      const pgid = await (async () => {
+        for (;;) {
+          const pid = b.provider.service.record(r.body.id)?.pid;
+          if (pid) return pid;
+          await new Promise((res) => setTimeout(res, 20));
+        }
+      })();
+      const end = await waitForEnd(b.baseUrl, 'us-east-1', r.body.id);
+      expect(end.body).toMatchObject({ state: 'CANCELED', result: 'FAILURE' });
+      expect(end.body.message).toContain('bake.packer.timeoutMinutes');
+      await until(() => groupGone(pgid));
+    } finally {
+      await b.close();
+    }
+  });
+});

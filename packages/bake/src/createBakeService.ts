@@ -17,6 +17,8 @@ import type { SqliteBakeStore } from './store/SqliteBakeStore.js';
 
 /** How long a finished Packer run's processes may linger before the bake ends regardless. */
 const GROUP_EXIT_GRACE_MS = 10_000;
+/** How long Packer gets after SIGTERM before its process group is killed. */
+const KILL_AFTER_MS = 60_000;
 
 export interface BakeServiceDeps {
   config: BakeConfig;
@@ -73,6 +75,8 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   let stopped = false;
   /** When each bake's exit code was first seen while its process group still had live processes. */
   const exitSeenAt = new Map<string, number>();
+  /** When each cancelled bake's process group was last signalled. */
+  const signalledAt = new Map<string, number>();
 
   const recipeDeps: RecipeDeps = {
     config,
@@ -313,6 +317,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     }
     if (exit !== undefined) {
       exitSeenAt.delete(b.id);
+      signalledAt.delete(b.id);
       const finalB = drainOutput(b);
       const summary = parseMachineReadable(existsSync(packerRunFiles(b.runDir).out) ? readFileSync(packerRunFiles(b.runDir).out, 'utf8') : '');
       if (exit === 0 && !finalB.cancelRequested) {
@@ -321,7 +326,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
         finish(finalB, { ok: true, images, files });
       } else {
         const why = finalB.cancelRequested
-          ? 'Canceled by request.'
+          ? (finalB.message ?? 'Canceled by request.')
           : `Packer exited with code ${exit}${summary.errors.length ? `: ${summary.errors.join('; ')}` : ''}`;
         // Packer's own stderr (crashes, plugin failures) is not machine-readable; keep its tail in the log.
         const errFile = packerRunFiles(b.runDir).err;
@@ -334,13 +339,32 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     }
     if (!b.pid || !isPackerAlive(b.pid, b.runDir)) {
       if (readExitCode(b.runDir) !== undefined) return; // ended between the checks; next tick finishes it
-      finish(b, { ok: false, message: 'Packer is no longer running and left no exit code (it was killed, or died while outrigger was down); the bake did not finish.' });
+      signalledAt.delete(b.id);
+      const message = b.cancelRequested
+        ? `${b.message ?? 'Canceled by request.'} Packer was killed before it could clean up.`
+        : 'Packer is no longer running and left no exit code (it was killed, or died while outrigger was down); the bake did not finish.';
+      finish(b, { ok: false, message });
+      return;
+    }
+    if (b.cancelRequested) {
+      // SIGTERM once (again after a restart); SIGKILL the group if Packer has not stopped a minute later.
+      const at = signalledAt.get(b.id);
+      if (at === undefined) {
+        signalledAt.set(b.id, now());
+        signalPacker(b.pid);
+      } else if (now() - at > KILL_AFTER_MS) {
+        log(b, `Packer did not stop within ${KILL_AFTER_MS / 1000} s of SIGTERM; sending SIGKILL to its process group`);
+        signalPacker(b.pid, 'SIGKILL');
+        signalledAt.set(b.id, now());
+      }
       return;
     }
     const limit = (b.startedMs ?? b.createdMs) + config.packer.timeoutMinutes * 60_000;
-    if (now() > limit && !b.cancelRequested) {
-      store.update({ ...b, cancelRequested: true, updatedMs: now() });
+    if (now() > limit) {
+      const message = `Packer ran longer than bake.packer.timeoutMinutes (${config.packer.timeoutMinutes}) and was cancelled.`;
+      store.update({ ...b, cancelRequested: true, message, updatedMs: now() });
       log(b, `bake exceeded bake.packer.timeoutMinutes (${config.packer.timeoutMinutes}); cancelling Packer`);
+      signalledAt.set(b.id, now());
       signalPacker(b.pid);
     }
   }
@@ -408,9 +432,12 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
         store.update({ ...b, cancelRequested: true });
         finish(b, { ok: false, message: 'Canceled by request before Packer started.' });
       } else {
-        store.update({ ...b, cancelRequested: true, updatedMs: now() });
+        store.update({ ...b, cancelRequested: true, message: 'Canceled by request.', updatedMs: now() });
         log(b, 'cancel requested: signalling Packer');
-        if (b.pid) signalPacker(b.pid);
+        if (b.pid) {
+          signalledAt.set(b.id, now());
+          signalPacker(b.pid);
+        }
       }
       return `Canceled bake '${id}'.`;
     },
