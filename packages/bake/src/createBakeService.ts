@@ -385,7 +385,10 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     } else {
       log(next, `bake ${b.id} failed: ${outcome.message}`);
     }
-    rmSync(path.join(b.runDir, 'variables.json'), { force: true });
+    // The private var-file and Packer's raw (unredacted) output are not kept once the bake has ended; the redacted
+    // log and the results are in the store.
+    const files = packerRunFiles(b.runDir);
+    for (const f of [path.join(b.runDir, 'variables.json'), files.out, files.err]) rmSync(f, { force: true });
     deps.onEnded?.(next);
     pump();
   }
