@@ -13,8 +13,8 @@ const bundleDir = path.join(pkgDir, '.test-bundle');
 let bundle: string;
 
 /** Starts the bundled outrigger (bake provider only) as a child process and resolves with its URL. */
-async function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const config = { dataDir, logging: { level: 'silent' }, bake: { templatesDir: fixtureTemplates, packer: { pollMillis: 50 } } };
+async function startChild(dataDir: string, bake: Record<string, unknown> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const config = { dataDir, logging: { level: 'silent' }, bake: { templatesDir: fixtureTemplates, packer: { pollMillis: 50 }, ...bake } };
   const child = spawn(process.execPath, [bundle], { env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
@@ -140,6 +140,24 @@ describe('restart: SIGKILL outrigger mid-bake', () => {
     const end = await waitForEnd(second.url, 'us-east-1', id);
     expect(end.body).toMatchObject({ id, state: 'CANCELED', result: 'FAILURE' });
     expect(end.body.message).toContain('Packer is no longer running');
+    await kill9(second.child);
+  });
+
+  it('keeps queued bakes across the restart and runs them after the running one', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-restart-'));
+    dirs.push(dataDir);
+    const first = await startChild(dataDir, { maxConcurrentBakes: 1 });
+    children.push(first.child);
+    const running = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '2' } }));
+    const queued = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ package: 'redis' }));
+    expect(queued.body).toMatchObject({ state: 'RUNNING', queue_position: 1 });
+    await packerPid(first.url, running.body.id);
+    await kill9(first.child);
+
+    const second = await startChild(dataDir, { maxConcurrentBakes: 1 });
+    children.push(second.child);
+    expect((await waitForEnd(second.url, 'us-east-1', running.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
+    expect((await waitForEnd(second.url, 'us-east-1', queued.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
     await kill9(second.child);
   });
 });
