@@ -73,3 +73,31 @@ export type {
   LambdaRuntime,
   UpdateLambdaFunctionConfigurationDescription,
 } from './schemas/lambda.js';
+export {
+  AllInstancesStatusSchema,
+  BakeLogsSchema,
+  BakeOptionsSchema,
+  BakeRequestSchema,
+  BakeSchema,
+  BakeStatusSchema,
+  BaseImageSchema,
+  DeleteRequestsSchema,
+  ImageRetentionRequestSchema,
+  ImageRetentionResultSchema,
+  InstanceStatusSchema,
+  PackageArtifactSchema,
+} from './schemas/bake.js';
+export type {
+  AllInstancesStatus,
+  Bake,
+  BakeLogs,
+  BakeOptions,
+  BakeRequest,
+  BakeStatus,
+  BaseImage,
+  DeleteRequests,
+  ImageRetentionRequest,
+  ImageRetentionResult,
+  InstanceStatus,
+  PackageArtifact,
+} from './schemas/bake.js';

@@ -1,5 +1,6 @@
 import type { operations as SpecOperations } from './generated/openapi.js';
 import type { OperationDef } from './operationDef.js';
+import { bakeOperations } from './operations/bake.js';
 import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
 import { lambdaOperations } from './operations/lambda.js';
@@ -12,6 +13,7 @@ export const operations = {
   ...coreOperations,
   ...ecsOperations,
   ...lambdaOperations,
+  ...bakeOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;

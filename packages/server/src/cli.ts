@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@outrigger/runtime';
+import { bakeCommand } from './commands/bake.js';
 import { serve } from './serve.js';
 import { renderCommand } from './commands/render.js';
 import { validateCommand } from './commands/validate.js';
@@ -10,6 +11,7 @@ const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer ba
 usage:
   outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
   outrigger render|validate FILE [--image NAME=IMAGE] [--env [NAME:]K=V] [--overlay FILE] …  (ECS task definitions; see packages/ecs/README.md)
+  outrigger bake REQUEST.json [--server URL] [--region R] [--rebake] [--config FILE]
   outrigger help
 
 serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
@@ -23,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (command === 'bake') return bakeCommand(rest);
   if (command === 'serve') {
     const { values } = parseArgs({
       args: rest,

@@ -1,3 +1,4 @@
+import { createBakeProvider } from '@outrigger/bake';
 import { createEcsProvider } from '@outrigger/ecs';
 import { createLambdaProvider } from '@outrigger/lambda';
 import type { Provider, ProviderDeps } from '@outrigger/runtime';
@@ -6,4 +7,8 @@ import type { Provider, ProviderDeps } from '@outrigger/runtime';
  * The providers `outrigger serve` composes, in mount order. Each package exports one factory taking `ProviderDeps`;
  * add it here when it lands.
  */
-export const providerFactories: ((deps: ProviderDeps) => Provider | Promise<Provider>)[] = [(deps) => createEcsProvider(deps), createLambdaProvider];
+export const providerFactories: ((deps: ProviderDeps) => Provider | Promise<Provider>)[] = [
+  (deps) => createEcsProvider(deps),
+  createLambdaProvider,
+  createBakeProvider,
+];

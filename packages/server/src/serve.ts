@@ -10,6 +10,8 @@ export interface ServeOptions {
   host?: string;
   dataDir?: string;
   clouddriverUrl?: string;
+  /** Overrides `logging.level` (the in-process `outrigger bake` keeps request logs quiet). */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the start-up lines go (stdout by default). */
   print?: (line: string) => void;
 }
@@ -28,6 +30,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     server: { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
+    ...(options.logLevel ? { logging: { level: options.logLevel } } : {}),
   };
   const { config, source } = loadConfig({ ...(options.configFile ? { file: options.configFile } : {}), overrides });
   const clouddriverUrl = config.clouddriver.baseUrl;

@@ -547,6 +547,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bakeOptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bake options of every enabled provider (Rosco `GET /bakeOptions`). */
+        get: operations["listBakeOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bakeOptions/{cloudProvider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bake options of one provider. */
+        get: operations["getBakeOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bakeOptions/{cloudProvider}/baseImages/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One base image (Orca reads `packageType` before every bake). */
+        get: operations["getBaseImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/bake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a bake, or return the identical running or successful one (`rebake=1` forces a new bake). */
+        post: operations["createBake"];
+        /** Forget the bake a request maps to (store records only; Packer is not stopped). */
+        delete: operations["deleteBake"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/status/{statusId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bake's status (what Orca polls). */
+        get: operations["getBakeStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/bake/{bakeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The baked image, with the artifact for `{region}` and one per copied region. */
+        get: operations["getBake"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/logs/{statusId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bake's timestamped, redacted Packer log; whole (as Rosco), paged by `offset`/`limit`, or followed. */
+        get: operations["getBakeLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/logs/image/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log of the bake that produced an image. */
+        get: operations["getBakeLogsByImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/cancel/{statusId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cancel a running or queued bake (a GET, as in Rosco); Packer's process group is signalled. */
+        get: operations["cancelBake"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bakes/delete-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Purge the bakes of finished pipeline executions (Orca's execution cleanup). */
+        post: operations["deleteBakesByExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{region}/images/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List (and unless `dry_run`, deregister with snapshots) images outrigger baked for an application beyond the newest `keep`. */
+        post: operations["applyImageRetention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/manifest/bake/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Helm/Kustomize/Helmfile/CloudFoundry manifest bakes are not served here (501); keep Rosco serving them. */
+        post: operations["bakeManifest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/status/instance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This instance's incomplete bakes (Rosco `GET /status/instance`). */
+        get: operations["getBakeryInstanceStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/status/all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every instance's incomplete bakes (Rosco `GET /status/all`). */
+        get: operations["getBakeryAllStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1308,6 +1547,180 @@ export interface components {
             processedCount: number;
             processedTime: number;
         };
+        /**
+         * @description Rosco's BakeRequest, literal snake_case JSON names. Orca sends its whole stage context, so unknown fields are
+         *     accepted and ignored. `request_id` is generated by the server.
+         * @example {
+         *       "package": "nginx",
+         *       "base_os": "ubuntu",
+         *       "cloud_provider_type": "aws",
+         *       "base_label": "release",
+         *       "vm_type": "hvm",
+         *       "user": "ops@example.com",
+         *       "extended_attributes": {
+         *         "copy_to": "us-west-2"
+         *       }
+         *     }
+         */
+        BakeRequest: {
+            request_id?: string;
+            user?: string;
+            /** @description Space-separated packages to install. */
+            package?: string;
+            package_artifacts?: components["schemas"]["PackageArtifact"][];
+            build_host?: string;
+            job?: string;
+            build_number?: string;
+            commit_hash?: string;
+            build_info_url?: string;
+            /** @enum {string} */
+            cloud_provider_type?: "alicloud" | "aws" | "azure" | "docker" | "gce" | "huaweicloud" | "oracle" | "tencentcloud" | "local";
+            base_os?: string;
+            base_label?: string;
+            base_name?: string;
+            /** @description An image id, an image-name pattern (newest match) or the id of an earlier outrigger bake. */
+            base_ami?: string;
+            /** @enum {string} */
+            vm_type?: "pv" | "hvm";
+            store_type?: string;
+            enhanced_networking?: boolean;
+            ami_name?: string;
+            ami_suffix?: string;
+            upgrade?: boolean;
+            instance_type?: string;
+            organization?: string;
+            template_file_name?: string;
+            var_file_name?: string;
+            extended_attributes?: {
+                [key: string]: string | number | boolean;
+            };
+            account_name?: string;
+            spinnaker_execution_id?: string;
+            os_type?: string;
+            package_type?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A kork Artifact naming a package to install (its `reference` joins the package list). */
+        PackageArtifact: {
+            type: string;
+            name?: string;
+            version?: string;
+            location?: string;
+            reference?: string;
+            artifactAccount?: string;
+            provenance?: string;
+            uuid?: string;
+            customKind?: boolean;
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description Rosco's BakeStatus. `result` is absent while the bake runs. A failed Packer run is `CANCELED` + `FAILURE`.
+         * @example {
+         *       "id": "6d1f2a52-7d3c-4a7e-9a8c-2bb0c3f5e001",
+         *       "state": "COMPLETED",
+         *       "result": "SUCCESS",
+         *       "resource_id": "6d1f2a52-7d3c-4a7e-9a8c-2bb0c3f5e001"
+         *     }
+         */
+        BakeStatus: {
+            id: string;
+            /** @enum {string} */
+            state: "RUNNING" | "COMPLETED" | "CANCELED";
+            /** @enum {string} */
+            result?: "SUCCESS" | "FAILURE";
+            resource_id: string;
+            /** @description While the bake waits for a Packer slot, its place in the queue (1 = next). */
+            queue_position?: number;
+            /** @description Why a bake failed or was canceled. */
+            message?: string;
+            created_timestamp?: number;
+            updated_timestamp?: number;
+        };
+        /**
+         * @description Rosco's Bake (snake_case); `artifact` is a kork Artifact (camelCase) for the requested region.
+         * @example {
+         *       "id": "6d1f2a52-7d3c-4a7e-9a8c-2bb0c3f5e001",
+         *       "ami": "ami-0123456789abcdef0",
+         *       "image_name": "nginx-all-20260101000000-ubuntu",
+         *       "regions": [
+         *         "us-east-1"
+         *       ],
+         *       "artifact": {
+         *         "type": "aws/image",
+         *         "name": "nginx-all-20260101000000-ubuntu",
+         *         "location": "us-east-1",
+         *         "reference": "ami-0123456789abcdef0",
+         *         "uuid": "6d1f2a52-7d3c-4a7e-9a8c-2bb0c3f5e001"
+         *       }
+         *     }
+         */
+        Bake: {
+            id: string;
+            ami?: string;
+            image_name?: string;
+            base_ami?: string;
+            regions?: string[];
+            artifact?: components["schemas"]["Artifact"];
+            artifacts?: components["schemas"]["Artifact"][];
+        };
+        /** @description Rosco's `{logsContent}`; with `offset`/`limit` a page of timestamped lines, with the offset of the next page. */
+        BakeLogs: {
+            logsContent: string;
+            offset?: number;
+            nextOffset?: number;
+            /** @description The bake has ended; no more lines will come. */
+            complete?: boolean;
+        };
+        BaseImage: {
+            id: string;
+            shortDescription?: string;
+            detailedDescription?: string;
+            packageType?: string;
+            templateFile?: string;
+            osType?: string;
+            customRepository?: string;
+        };
+        BakeOptions: {
+            cloudProvider: string;
+            baseImages: components["schemas"]["BaseImage"][];
+        };
+        DeleteRequests: {
+            pipelineExecutionIds: string[];
+        };
+        InstanceStatus: {
+            /** @enum {string} */
+            status: "RUNNING" | "IDLE";
+            bakes: components["schemas"]["BakeStatus"][];
+        };
+        AllInstancesStatus: {
+            instance: string;
+            instances: {
+                [key: string]: components["schemas"]["InstanceStatus"];
+            };
+        };
+        ManifestBakeRequest: {
+            [key: string]: unknown;
+        };
+        ImageRetentionRequest: {
+            application: string;
+            keep: number;
+            account_name?: string;
+            dry_run?: boolean;
+        };
+        ImageRetentionResult: {
+            application: string;
+            region: string;
+            dryRun: boolean;
+            kept: string[];
+            removed: string[];
+            skipped: {
+                imageId: string;
+                reason: string;
+            }[];
+        };
     };
     responses: {
         /** @description The request is malformed; `errors[]` names every bad field by JSON path. */
@@ -1332,6 +1745,11 @@ export interface components {
     parameters: {
         /** @description Task id, as returned in `TaskRef.id`. */
         TaskIdParam: string;
+        CloudProviderParam: string;
+        /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+        RegionParam: string;
+        /** @description The bake status id (equal to the bake id and the request id). */
+        StatusIdParam: string;
     };
     requestBodies: never;
     headers: never;
@@ -2235,6 +2653,393 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FunctionCacheRefreshResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    listBakeOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One BakeOptions per enabled provider. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BakeOptions"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getBakeOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cloudProvider: components["parameters"]["CloudProviderParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider's base images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BakeOptions"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getBaseImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cloudProvider: components["parameters"]["CloudProviderParam"];
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The base image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseImage"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createBake: {
+        parameters: {
+            query?: {
+                /** @description Only the literal `1` means rebake. */
+                rebake?: string;
+            };
+            header?: {
+                /** @description `executionId:stageId:taskId`; the execution id groups bakes for delete-requests. */
+                "X-SPINNAKER-EXECUTION-ID"?: string;
+            };
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BakeRequest"];
+            };
+        };
+        responses: {
+            /** @description The bake's status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BakeStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    deleteBake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BakeRequest"];
+            };
+        };
+        responses: {
+            /** @description `Deleted bake '<key>' with id '<id>'.` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getBakeStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+                /** @description The bake status id (equal to the bake id and the request id). */
+                statusId: components["parameters"]["StatusIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BakeStatus"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getBake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+                bakeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bake. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bake"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getBakeLogs: {
+        parameters: {
+            query?: {
+                /** @description First line (0-based) of a page. */
+                offset?: number;
+                limit?: number;
+                /** @description `true`: stream lines as text/plain until the bake ends. */
+                follow?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+                /** @description The bake status id (equal to the bake id and the request id). */
+                statusId: components["parameters"]["StatusIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BakeLogs"];
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getBakeLogsByImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BakeLogs"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelBake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+                /** @description The bake status id (equal to the bake id and the request id). */
+                statusId: components["parameters"]["StatusIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `Canceled bake '<id>'.` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteBakesByExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteRequests"];
+            };
+        };
+        responses: {
+            /** @description Purged (empty body). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    applyImageRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
+                region: components["parameters"]["RegionParam"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageRetentionRequest"];
+            };
+        };
+        responses: {
+            /** @description What was kept, removed and skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRetentionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    bakeManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManifestBakeRequest"];
+            };
+        };
+        responses: {
+            400: components["responses"]["BadRequest"];
+            /** @description Not served by outrigger. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getBakeryInstanceStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getBakeryAllStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllInstancesStatus"];
                 };
             };
             400: components["responses"]["BadRequest"];

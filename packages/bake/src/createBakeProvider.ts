@@ -1,0 +1,170 @@
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router } from 'express';
+import {
+  InputError,
+  openSqlite,
+  parseConfigSection,
+  type AccountConfig,
+  type Provider,
+  type ProviderDeps,
+} from '@outrigger/runtime';
+import { findImageByName } from './aws/findImageByName.js';
+import { packerVersion } from './packer/runPacker.js';
+import { reapBakeResources } from './aws/reapBakeResources.js';
+import { BakeConfigSchema, type BakeConfig } from './config/BakeConfigSchema.js';
+import { createBakeService, type BakeService } from './createBakeService.js';
+import type { BakeOperationDeps } from './operations/BakeOperationDeps.js';
+import { bindListBakeOptions } from './operations/ListBakeOptions.js';
+import { bindGetBakeOptions } from './operations/GetBakeOptions.js';
+import { bindGetBaseImage } from './operations/GetBaseImage.js';
+import { bindCreateBake } from './operations/CreateBake.js';
+import { bindDeleteBake } from './operations/DeleteBake.js';
+import { bindGetBakeStatus } from './operations/GetBakeStatus.js';
+import { bindGetBake } from './operations/GetBake.js';
+import { bindGetBakeLogs } from './operations/GetBakeLogs.js';
+import { bindGetBakeLogsByImage } from './operations/GetBakeLogsByImage.js';
+import { bindCancelBake } from './operations/CancelBake.js';
+import { bindDeleteBakesByExecution } from './operations/DeleteBakesByExecution.js';
+import { bindApplyImageRetention } from './operations/ApplyImageRetention.js';
+import { bindBakeManifest } from './operations/BakeManifest.js';
+import { bindGetBakeryInstanceStatus } from './operations/GetBakeryInstanceStatus.js';
+import { bindGetBakeryAllStatus } from './operations/GetBakeryAllStatus.js';
+import { SqliteBakeStore } from './store/SqliteBakeStore.js';
+
+/** The templates shipped with this package (source layout, or next to the bundled server). */
+export function shippedTemplatesDir(): string {
+  const candidates = [new URL('../templates/', import.meta.url), new URL('../../bake/templates/', import.meta.url)].map((u) => fileURLToPath(u));
+  return candidates.find((d) => existsSync(path.join(d, 'local.json'))) ?? candidates[0]!;
+}
+
+export interface BakeProvider extends Provider {
+  service: BakeService;
+  store: SqliteBakeStore;
+  config: BakeConfig;
+  /** One pass of the reaper (also run at start and every `bake.aws.reaper.intervalMinutes`). */
+  reap(): Promise<void>;
+}
+
+/**
+ * `@outrigger/bake`: a Rosco-compatible bakery. Orca uses it through `bakery.baseUrls` or `services.rosco.baseUrl`.
+ */
+export function createBakeProvider(deps: ProviderDeps): BakeProvider {
+  const config = parseConfigSection(BakeConfigSchema, deps.config.bake, { source: deps.configSource, keyPath: ['bake'] });
+  const store = new SqliteBakeStore(deps.database ?? openSqlite(':memory:'));
+  const templateDirs = [...(config.templatesDir ? [path.resolve(config.templatesDir)] : []), shippedTemplatesDir()];
+
+  const accountFor = (name: string | undefined): AccountConfig => {
+    const accounts = deps.config.aws.accounts;
+    const a = (name && accounts.find((x) => x.name === name)) || accounts[0];
+    if (!a) {
+      throw new InputError('Validation Failed', {
+        errors: [{ field: '$.body.base_ami', message: 'resolving an image name needs an AWS account in aws.accounts (or bake.aws.bakeAccount)' }],
+      });
+    }
+    return a;
+  };
+
+  const lookups = new Map<string, Promise<string | undefined>>();
+  const service = createBakeService({
+    config,
+    store,
+    logger: deps.logger.child({ provider: 'bake' }),
+    dataDir: deps.dataDir,
+    templateDirs,
+    findImageByName: (pattern, region, accountName) => {
+      // Concurrent identical requests share one DescribeImages call.
+      const account = accountFor(accountName);
+      const key = `${account.name}\u0000${region}\u0000${pattern}`;
+      let p = lookups.get(key);
+      if (!p) {
+        p = findImageByName(deps.aws, account, region, pattern, config.aws.imageOwners).finally(() => lookups.delete(key));
+        lookups.set(key, p);
+      }
+      return p;
+    },
+  });
+
+  const router = Router();
+  const operationDeps: BakeOperationDeps = { router, deps, service, config, accountFor };
+  for (const bind of [
+    bindListBakeOptions,
+    bindGetBakeOptions,
+    bindGetBaseImage,
+    bindCreateBake,
+    bindDeleteBake,
+    bindGetBakeStatus,
+    bindGetBake,
+    bindGetBakeLogs,
+    bindGetBakeLogsByImage,
+    bindCancelBake,
+    bindDeleteBakesByExecution,
+    bindApplyImageRetention,
+    bindBakeManifest,
+    bindGetBakeryInstanceStatus,
+    bindGetBakeryAllStatus,
+  ])
+    bind(operationDeps);
+
+  const log = deps.logger.child({ provider: 'bake' });
+  /** One reaper pass over the regions aws bakes used and the bake account's regions. */
+  async function reap(): Promise<void> {
+    const name = config.aws.bakeAccount ?? deps.config.aws.accounts[0]?.name;
+    const account = deps.config.aws.accounts.find((a) => a.name === name);
+    if (!account) return;
+    const regions = new Set([...account.regions.map((r) => r.name), ...store.regionsOf('aws')]);
+    for (const region of regions) {
+      try {
+        const r = await reapBakeResources(deps.aws, account, region, (id) => { const b = store.get(id); return !!b && b.state !== 'RUNNING'; });
+        if (r.instances.length || r.keyPairs.length) log.warn({ region, ...r }, 'reaped temporary resources of dead bakes');
+      } catch (err) {
+        log.warn({ err, region }, 'bake reaper pass failed');
+      }
+    }
+  }
+  let reaper: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  let versionCheck: { at: number; version: Promise<string> } | undefined;
+
+  return {
+    name: 'bake',
+    reap,
+    router,
+    service,
+    store,
+    config,
+    health: async () => {
+      const details = { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes };
+      try {
+        // `packer version` at most once a minute (health probes are frequent).
+        if (!versionCheck || Date.now() - versionCheck.at > 60_000) versionCheck = { at: Date.now(), version: packerVersion(config.packer.binary) };
+        return { status: 'UP', details: { ...details, packer: await versionCheck.version } };
+      } catch (err) {
+        return { status: 'DOWN', details: { ...details, error: (err as Error).message } };
+      }
+    },
+    async start() {
+      await service.start();
+      // Templates are read from disk on every bake (a new or edited template is used without restart); the watcher
+      // drops cached validation results when the directory changes.
+      if (config.templatesDir && existsSync(config.templatesDir)) {
+        try {
+          watcher = watch(path.resolve(config.templatesDir), { persistent: false }, (_event, file) => service.templatesChanged(file ?? undefined));
+        } catch (err) {
+          log.warn({ err }, 'cannot watch bake.templatesDir; templates are still re-read on every bake');
+        }
+      }
+      if (config.aws.enabled && config.aws.reaper.enabled && deps.config.aws.accounts.length) {
+        void reap();
+        reaper = setInterval(() => void reap(), config.aws.reaper.intervalMinutes * 60_000);
+        reaper.unref();
+      }
+    },
+    async stop() {
+      clearInterval(reaper);
+      watcher?.close();
+      await service.stop();
+    },
+  };
+}

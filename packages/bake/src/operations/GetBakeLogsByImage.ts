@@ -1,0 +1,11 @@
+import { NotFoundError } from '@outrigger/runtime';
+import type { BakeOperationDeps } from './BakeOperationDeps.js';
+
+/** `GET /api/v1/{region}/logs/image/{imageId}` */
+export function bindGetBakeLogsByImage({ router, deps, service }: BakeOperationDeps): void {
+  deps.bind(router, 'getBakeLogsByImage', ({ params }) => {
+    const id = service.bakeForImage(params.region, params.imageId);
+    if (!id) throw new NotFoundError('Logs not found.');
+    return { logsContent: service.logs(id).lines.map(service.formatLine).join('\n') };
+  });
+}

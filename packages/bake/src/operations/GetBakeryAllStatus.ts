@@ -1,0 +1,7 @@
+import type { BakeOperationDeps } from './BakeOperationDeps.js';
+import { instanceStatusOf } from './GetBakeryInstanceStatus.js';
+
+/** `GET /status/all` (one instance: SQLite is one process's store) */
+export function bindGetBakeryAllStatus({ router, deps, service }: BakeOperationDeps): void {
+  deps.bind(router, 'getBakeryAllStatus', () => ({ instance: service.instanceId, instances: { [service.instanceId]: instanceStatusOf(service) } }));
+}

@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureTemplates, get, orcaBody, post, waitForEnd } from './__fixtures__/harness.js';
+
+const pkgDir = fileURLToPath(new URL('../', import.meta.url));
+// Inside the package, so the bundle finds the shipped templates (../templates) and node_modules as the server does.
+const bundleDir = path.join(pkgDir, '.test-bundle');
+let bundle: string;
+
+/** Starts the bundled outrigger (bake provider only) as a child process and resolves with its URL. */
+async function startChild(dataDir: string, bake: Record<string, unknown> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const config = { dataDir, logging: { level: 'silent' }, bake: { templatesDir: fixtureTemplates, packer: { pollMillis: 50 }, ...bake } };
+  const child = spawn(process.execPath, [bundle], { env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /LISTENING (\S+)/.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`outrigger child exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function kill9(child: ChildProcess) {
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+/** Live (non-zombie) processes of a process group, from /proc: Packer, its plugins, shell-local scripts. */
+function liveInGroup(pgid: number): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z') out.push(`${pid} ${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+const groupAlive = (pgid: number) => liveInGroup(pgid).length > 0;
+async function untilGroupGone(pgid: number) {
+  while (groupAlive(pgid)) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function packerPid(url: string, id: string): Promise<number> {
+  for (;;) {
+    const logs = await get(url, `/api/v1/us-east-1/logs/${id}`);
+    const m = /packer started \(pid (\d+)\)/.exec(logs.status === 200 ? logs.body.logsContent : '');
+    // Wait until Packer runs the provisioner (the shell-local child exists), so the kill lands mid-bake.
+    if (m && logs.body.logsContent.includes('installing deb packages')) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('restart: SIGKILL outrigger mid-bake', () => {
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    mkdirSync(bundleDir, { recursive: true });
+    bundle = path.join(bundleDir, `bakery-${process.pid}.mjs`);
+    await build({
+      entryPoints: [fileURLToPath(new URL('./__fixtures__/bakeryProcess.ts', import.meta.url))],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'external-npm',
+          setup(b) {
+            b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@outrigger/') ? undefined : { path: args.path, external: true }));
+          },
+        },
+      ],
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+  });
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    rmSync(bundle, { force: true });
+  });
+
+  it('re-attaches to the running Packer and finishes the same bake id with exactly one Packer run', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-restart-'));
+    dirs.push(dataDir);
+    const first = await startChild(dataDir);
+    children.push(first.child);
+    const res = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '4' } }));
+    expect(res.body).toMatchObject({ state: 'RUNNING' });
+    const id = res.body.id as string;
+    const pgid = await packerPid(first.url, id);
+    await kill9(first.child);
+    expect(groupAlive(pgid)).toBe(true);
+
+    const second = await startChild(dataDir);
+    children.push(second.child);
+    const end = await waitForEnd(second.url, 'us-east-1', id);
+    expect(end.body).toMatchObject({ id, state: 'COMPLETED', result: 'SUCCESS' });
+    const bake = await get(second.url, `/api/v1/us-east-1/bake/${id}`);
+    expect(existsSync(bake.body.artifact.reference)).toBe(true);
+
+    const logs = (await get(second.url, `/api/v1/us-east-1/logs/${id}`)).body.logsContent as string;
+    expect(logs.match(/packer started/g)).toHaveLength(1);
+    expect(logs).toContain('re-attaching to Packer');
+    expect(logs.match(/artifact 0 id: File/g)).toHaveLength(1);
+    // Nothing of the run is left: the wrapper, Packer, its plugins and the shell-local scripts all ended.
+    await untilGroupGone(pgid);
+    expect(liveInGroup(pgid)).toEqual([]);
+    await kill9(second.child);
+  });
+
+  it('ends the bake CANCELED + FAILURE, saying so, when Packer died with outrigger', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-restart-'));
+    dirs.push(dataDir);
+    const first = await startChild(dataDir);
+    children.push(first.child);
+    const res = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '30' } }));
+    const id = res.body.id as string;
+    const pgid = await packerPid(first.url, id);
+    await kill9(first.child);
+    process.kill(-pgid, 'SIGKILL');
+    await untilGroupGone(pgid);
+
+    const second = await startChild(dataDir);
+    children.push(second.child);
+    const end = await waitForEnd(second.url, 'us-east-1', id);
+    expect(end.body).toMatchObject({ id, state: 'CANCELED', result: 'FAILURE' });
+    expect(end.body.message).toContain('Packer is no longer running');
+    await kill9(second.child);
+  });
+
+  it('keeps queued bakes across the restart and runs them after the running one', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-restart-'));
+    dirs.push(dataDir);
+    const first = await startChild(dataDir, { maxConcurrentBakes: 1 });
+    children.push(first.child);
+    const running = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '2' } }));
+    const queued = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ package: 'redis' }));
+    expect(queued.body).toMatchObject({ state: 'RUNNING', queue_position: 1 });
+    await packerPid(first.url, running.body.id);
+    await kill9(first.child);
+
+    const second = await startChild(dataDir, { maxConcurrentBakes: 1 });
+    children.push(second.child);
+    expect((await waitForEnd(second.url, 'us-east-1', running.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
+    expect((await waitForEnd(second.url, 'us-east-1', queued.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });
+    await kill9(second.child);
+  });
+});

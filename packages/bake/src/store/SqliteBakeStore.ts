@@ -1,0 +1,259 @@
+import type { SqliteDatabase } from '@outrigger/runtime';
+import type { BakeRecord, LogLine } from './BakeRecord.js';
+
+interface Row {
+  id: string;
+  bake_key: string;
+  region: string;
+  provider: string;
+  state: string;
+  result: string | null;
+  phase: string;
+  message: string | null;
+  execution_id: string | null;
+  user_name: string | null;
+  recipe_json: string;
+  run_dir: string;
+  pid: number | null;
+  cancel_requested: number;
+  out_offset: number;
+  image_name: string | null;
+  base_image: string | null;
+  images_json: string;
+  files_json: string;
+  forgotten: number;
+  created_ms: number;
+  updated_ms: number;
+  started_ms: number | null;
+  ended_ms: number | null;
+}
+
+function fromRow(r: Row): BakeRecord {
+  return {
+    id: r.id,
+    bakeKey: r.bake_key,
+    region: r.region,
+    provider: r.provider,
+    state: r.state as BakeRecord['state'],
+    ...(r.result ? { result: r.result as NonNullable<BakeRecord['result']> } : {}),
+    phase: r.phase as BakeRecord['phase'],
+    ...(r.message ? { message: r.message } : {}),
+    ...(r.execution_id ? { executionId: r.execution_id } : {}),
+    ...(r.user_name ? { user: r.user_name } : {}),
+    recipe: JSON.parse(r.recipe_json) as BakeRecord['recipe'],
+    runDir: r.run_dir,
+    ...(r.pid !== null ? { pid: r.pid } : {}),
+    cancelRequested: r.cancel_requested === 1,
+    outOffset: r.out_offset,
+    ...(r.image_name ? { imageName: r.image_name } : {}),
+    ...(r.base_image ? { baseImage: r.base_image } : {}),
+    images: JSON.parse(r.images_json) as BakeRecord['images'],
+    files: JSON.parse(r.files_json) as string[],
+    forgotten: r.forgotten === 1,
+    createdMs: r.created_ms,
+    updatedMs: r.updated_ms,
+    ...(r.started_ms !== null ? { startedMs: r.started_ms } : {}),
+    ...(r.ended_ms !== null ? { endedMs: r.ended_ms } : {}),
+  };
+}
+
+/**
+ * Bake records, their logs and the image → bake index in SQLite (`deps.database`, or a private in-memory database).
+ * All calls are synchronous, so a check-then-insert in one call cannot interleave with another request.
+ */
+export class SqliteBakeStore {
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS bake_bakes (
+        id TEXT PRIMARY KEY,
+        bake_key TEXT NOT NULL,
+        region TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        state TEXT NOT NULL,
+        result TEXT,
+        phase TEXT NOT NULL,
+        message TEXT,
+        execution_id TEXT,
+        user_name TEXT,
+        recipe_json TEXT NOT NULL,
+        run_dir TEXT NOT NULL,
+        pid INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        out_offset INTEGER NOT NULL DEFAULT 0,
+        image_name TEXT,
+        base_image TEXT,
+        images_json TEXT NOT NULL DEFAULT '[]',
+        files_json TEXT NOT NULL DEFAULT '[]',
+        forgotten INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        started_ms INTEGER,
+        ended_ms INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS bake_bakes_key ON bake_bakes (bake_key, created_ms);
+      CREATE INDEX IF NOT EXISTS bake_bakes_phase ON bake_bakes (phase, created_ms);
+      CREATE INDEX IF NOT EXISTS bake_bakes_execution ON bake_bakes (execution_id);
+      CREATE TABLE IF NOT EXISTS bake_log_lines (
+        bake_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        line TEXT NOT NULL,
+        PRIMARY KEY (bake_id, seq)
+      );
+      CREATE TABLE IF NOT EXISTS bake_images (
+        region TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        bake_id TEXT NOT NULL,
+        PRIMARY KEY (region, image_id)
+      );
+    `);
+  }
+
+  insert(b: BakeRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO bake_bakes (id, bake_key, region, provider, state, result, phase, message, execution_id, user_name, recipe_json, run_dir,
+           pid, cancel_requested, out_offset, image_name, base_image, images_json, files_json, forgotten, created_ms, updated_ms, started_ms, ended_ms)
+         VALUES (@id, @bake_key, @region, @provider, @state, @result, @phase, @message, @execution_id, @user_name, @recipe_json, @run_dir,
+           @pid, @cancel_requested, @out_offset, @image_name, @base_image, @images_json, @files_json, @forgotten, @created_ms, @updated_ms, @started_ms, @ended_ms)`,
+      )
+      .run(this.toRow(b));
+  }
+
+  private toRow(b: BakeRecord): Row {
+    return {
+      id: b.id,
+      bake_key: b.bakeKey,
+      region: b.region,
+      provider: b.provider,
+      state: b.state,
+      result: b.result ?? null,
+      phase: b.phase,
+      message: b.message ?? null,
+      execution_id: b.executionId ?? null,
+      user_name: b.user ?? null,
+      recipe_json: JSON.stringify(b.recipe),
+      run_dir: b.runDir,
+      pid: b.pid ?? null,
+      cancel_requested: b.cancelRequested ? 1 : 0,
+      out_offset: b.outOffset,
+      image_name: b.imageName ?? null,
+      base_image: b.baseImage ?? null,
+      images_json: JSON.stringify(b.images),
+      files_json: JSON.stringify(b.files),
+      forgotten: b.forgotten ? 1 : 0,
+      created_ms: b.createdMs,
+      updated_ms: b.updatedMs,
+      started_ms: b.startedMs ?? null,
+      ended_ms: b.endedMs ?? null,
+    };
+  }
+
+  /** Replaces the whole record (reads and writes are synchronous; callers read, change, write). */
+  update(b: BakeRecord): void {
+    const row = this.toRow(b);
+    this.db
+      .prepare(
+        `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
+           cancel_requested=@cancel_requested, out_offset=@out_offset, image_name=@image_name, base_image=@base_image, images_json=@images_json,
+           files_json=@files_json, forgotten=@forgotten, updated_ms=@updated_ms, started_ms=@started_ms, ended_ms=@ended_ms WHERE id=@id`,
+      )
+      .run(row);
+  }
+
+  get(id: string): BakeRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM bake_bakes WHERE id = ?').get(id) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** The newest bake with this key that is running (or queued) or succeeded, unless forgotten. */
+  findReusable(bakeKey: string): BakeRecord | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 AND (state = 'RUNNING' OR (state = 'COMPLETED' AND result = 'SUCCESS'))
+         ORDER BY created_ms DESC, rowid DESC LIMIT 1`,
+      )
+      .get(bakeKey) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** The newest bake with this key, in any state, unless forgotten. */
+  findLatest(bakeKey: string): BakeRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 ORDER BY created_ms DESC, rowid DESC LIMIT 1').get(bakeKey) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  listByPhase(phase: BakeRecord['phase']): BakeRecord[] {
+    return (this.db.prepare('SELECT * FROM bake_bakes WHERE phase = ? ORDER BY created_ms, rowid').all(phase) as Row[]).map(fromRow);
+  }
+
+  listIncomplete(): BakeRecord[] {
+    return (this.db.prepare(`SELECT * FROM bake_bakes WHERE state = 'RUNNING' ORDER BY created_ms, rowid`).all() as Row[]).map(fromRow);
+  }
+
+  listEnded(): BakeRecord[] {
+    return (this.db.prepare(`SELECT * FROM bake_bakes WHERE state != 'RUNNING' ORDER BY created_ms, rowid`).all() as Row[]).map(fromRow);
+  }
+
+  /** 1-based position among queued bakes, or undefined when not queued. */
+  queuePosition(id: string): number | undefined {
+    const ids = this.db.prepare(`SELECT id FROM bake_bakes WHERE phase = 'queued' ORDER BY created_ms, rowid`).all() as { id: string }[];
+    const i = ids.findIndex((r) => r.id === id);
+    return i < 0 ? undefined : i + 1;
+  }
+
+  listByExecution(executionId: string): BakeRecord[] {
+    return (this.db.prepare('SELECT * FROM bake_bakes WHERE execution_id = ?').all(executionId) as Row[]).map(fromRow);
+  }
+
+  regionsOf(provider: string): string[] {
+    return (this.db.prepare('SELECT DISTINCT region FROM bake_bakes WHERE provider = ?').all(provider) as { region: string }[]).map((r) => r.region);
+  }
+
+  delete(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM bake_log_lines WHERE bake_id = ?').run(id);
+      this.db.prepare('DELETE FROM bake_images WHERE bake_id = ?').run(id);
+      this.db.prepare('DELETE FROM bake_bakes WHERE id = ?').run(id);
+    })();
+  }
+
+  /** Appends log lines and records how far Packer's output file has been read, atomically. */
+  appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): void {
+    this.db.transaction(() => {
+      const max = this.db.prepare('SELECT COALESCE(MAX(seq), -1) AS m FROM bake_log_lines WHERE bake_id = ?').get(id) as { m: number };
+      const ins = this.db.prepare('INSERT INTO bake_log_lines (bake_id, seq, ts_ms, line) VALUES (?, ?, ?, ?)');
+      let seq = max.m + 1;
+      for (const l of lines) ins.run(id, seq++, l.timestampMs, l.text);
+      this.db.prepare('UPDATE bake_bakes SET out_offset = ?, updated_ms = ? WHERE id = ?').run(outOffset, Date.now(), id);
+    })();
+  }
+
+  readLog(id: string, offset = 0, limit = 1_000_000): LogLine[] {
+    return (
+      this.db.prepare('SELECT seq, ts_ms, line FROM bake_log_lines WHERE bake_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, offset, limit) as {
+        seq: number;
+        ts_ms: number;
+        line: string;
+      }[]
+    ).map((r) => ({ seq: r.seq, timestampMs: r.ts_ms, text: r.line }));
+  }
+
+  hasLog(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM bake_log_lines WHERE bake_id = ? LIMIT 1').get(id) !== undefined;
+  }
+
+  indexImages(bakeId: string, images: { region: string; imageId: string }[]): void {
+    const ins = this.db.prepare('INSERT OR REPLACE INTO bake_images (region, image_id, bake_id) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const i of images) ins.run(i.region, i.imageId, bakeId);
+    })();
+  }
+
+  bakeForImage(region: string, imageId: string): string | undefined {
+    const r = this.db.prepare('SELECT bake_id FROM bake_images WHERE image_id = ? AND (region = ? OR region = ?) LIMIT 1').get(imageId, region, '*') as
+      | { bake_id: string }
+      | undefined;
+    return r?.bake_id;
+  }
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { defineOperation } from '../operationDef.js';
+import {
+  AllInstancesStatusSchema,
+  BakeIdParamsSchema,
+  BakeLogsQuerySchema,
+  BakeLogsSchema,
+  BakeOptionsSchema,
+  BakeRequestSchema,
+  BakeSchema,
+  BakeStatusParamsSchema,
+  BakeStatusSchema,
+  BaseImageParamsSchema,
+  BaseImageSchema,
+  CloudProviderParamsSchema,
+  CreateBakeQuerySchema,
+  DeleteRequestsSchema,
+  ImageLogsParamsSchema,
+  ImageRetentionRequestSchema,
+  ImageRetentionResultSchema,
+  InstanceStatusSchema,
+  ManifestBakeRequestSchema,
+  ManifestTypeParamsSchema,
+  RegionParamsSchema,
+} from '../schemas/bake.js';
+
+/** Operations of `openapi/paths/bake.yaml` (Rosco's surface). */
+export const bakeOperations = {
+  listBakeOptions: defineOperation({ method: 'get', path: '/bakeOptions', response: z.array(BakeOptionsSchema) }),
+  getBakeOptions: defineOperation({ method: 'get', path: '/bakeOptions/{cloudProvider}', params: CloudProviderParamsSchema, response: BakeOptionsSchema }),
+  getBaseImage: defineOperation({
+    method: 'get',
+    path: '/bakeOptions/{cloudProvider}/baseImages/{imageId}',
+    params: BaseImageParamsSchema,
+    response: BaseImageSchema,
+  }),
+  createBake: defineOperation({
+    method: 'post',
+    path: '/api/v1/{region}/bake',
+    params: RegionParamsSchema,
+    query: CreateBakeQuerySchema,
+    body: BakeRequestSchema,
+    response: BakeStatusSchema,
+  }),
+  deleteBake: defineOperation({ method: 'delete', path: '/api/v1/{region}/bake', params: RegionParamsSchema, body: BakeRequestSchema }),
+  getBakeStatus: defineOperation({ method: 'get', path: '/api/v1/{region}/status/{statusId}', params: BakeStatusParamsSchema, response: BakeStatusSchema }),
+  getBake: defineOperation({ method: 'get', path: '/api/v1/{region}/bake/{bakeId}', params: BakeIdParamsSchema, response: BakeSchema }),
+  getBakeLogs: defineOperation({
+    method: 'get',
+    path: '/api/v1/{region}/logs/{statusId}',
+    params: BakeStatusParamsSchema,
+    query: BakeLogsQuerySchema,
+    response: BakeLogsSchema,
+  }),
+  getBakeLogsByImage: defineOperation({ method: 'get', path: '/api/v1/{region}/logs/image/{imageId}', params: ImageLogsParamsSchema, response: BakeLogsSchema }),
+  cancelBake: defineOperation({ method: 'get', path: '/api/v1/{region}/cancel/{statusId}', params: BakeStatusParamsSchema }),
+  deleteBakesByExecution: defineOperation({ method: 'post', path: '/api/v1/bakes/delete-requests', body: DeleteRequestsSchema }),
+  applyImageRetention: defineOperation({
+    method: 'post',
+    path: '/api/v1/{region}/images/retention',
+    params: RegionParamsSchema,
+    body: ImageRetentionRequestSchema,
+    response: ImageRetentionResultSchema,
+  }),
+  bakeManifest: defineOperation({ method: 'post', path: '/api/v2/manifest/bake/{type}', params: ManifestTypeParamsSchema, body: ManifestBakeRequestSchema }),
+  getBakeryInstanceStatus: defineOperation({ method: 'get', path: '/status/instance', response: InstanceStatusSchema }),
+  getBakeryAllStatus: defineOperation({ method: 'get', path: '/status/all', response: AllInstancesStatusSchema }),
+};
