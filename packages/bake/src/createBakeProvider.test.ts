@@ -289,7 +289,7 @@ describe('without a usable Packer binary', () => {
       expect(r.status).toBe(502);
       expect(r.body.message).toContain('bake.packer.binary');
       const health = await get(b.baseUrl, '/health');
-      // (The HTTP status of /health is the foundation's business; the body says DOWN.)
+      expect(health.status).toBe(503);
       expect(health.body.status).toBe('DOWN');
       expect(health.body.components.bake.status).toBe('DOWN');
     } finally {

@@ -104,7 +104,8 @@ export function createOperationBinder(deps: BindDeps): BindOperation {
           throw new Error(`${operationId} answered a body that does not match its contract: ${JSON.stringify(fieldErrors('$', check.error))}`);
         }
       }
-      res.status(def.status ?? 200).json(result);
+      // A handler that set its own status (e.g. 503 for a DOWN health) keeps it.
+      res.status(res.statusCode !== 200 ? res.statusCode : (def.status ?? 200)).json(result);
     };
     route[def.method](mark, parseBody, handle);
   };

@@ -60,6 +60,21 @@ describe('createApp', () => {
     expect(r.headers.get('x-request-id')).toBe('abc-123');
   });
 
+  it('answers 503 with DOWN when a health check fails', async () => {
+    const down = createApp({
+      logger,
+      metrics: createMetrics(),
+      openapiDocument,
+      routers: [createCoreRouter({ bind, store, authorizer, checks: { disk: async () => ({ status: 'DOWN', details: { free: 0 } }) } })],
+    });
+    const srv = down.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => srv.once('listening', () => r()));
+    const res = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/health`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'DOWN', components: { disk: { status: 'DOWN' } } });
+    srv.close();
+  });
+
   it('serves the bundled spec and the API reference page', async () => {
     const spec = await get('/openapi.json');
     expect(spec.body).toMatchObject({ openapi: '3.1.0', info: { title: 'outrigger' } });
