@@ -7,7 +7,7 @@ import {
   EcsResizeDescriptionSchema,
   EcsServerGroupRefSchema,
 } from '@outrigger/contract';
-import { fieldErrors, InputError, NotFoundError, type AccountConfig, type OperationInput, type Provider, type ProviderDeps, type TaskContext } from '@outrigger/runtime';
+import { describedAccount, fieldErrors, forwardForeignRequests, InputError, NotFoundError, type AccountConfig, type OperationInput, type Provider, type ProviderDeps, type TaskContext } from '@outrigger/runtime';
 import { createEcsContext, type EcsContext } from './EcsContext.js';
 import { deploy } from './operations/EcsDeploy.js';
 import { createServerGroup, validateCreateDescription } from './operations/EcsCreateServerGroup.js';
@@ -99,6 +99,24 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
     );
     input.res.location(`${deps.baseUrl().replace(/\/+$/, '')}/tasks/${task.id}`);
     return { id: task.id, resourceUri: `/task/${task.id}` };
+  }
+
+  // In front of clouddriver (the passthrough is on), ECS operations for accounts outrigger does not serve go to the real
+  // clouddriver untouched, so Orca's own ECS stages keep working for every other account. `deploy` is outrigger's own.
+  if (deps.config.clouddriver.baseUrl) {
+    const own = new Set(deps.config.aws.accounts.filter((a) => a.ecsEnabled).map((a) => a.name));
+    const foreign = (d: unknown) => {
+      const name = describedAccount(d);
+      return name !== undefined && !own.has(name);
+    };
+    const forward = (isForeign: (body: unknown) => boolean) => forwardForeignRequests({ bodyLimit: deps.config.server.bodyLimit, isForeign });
+    router.post(
+      '/ecs/ops',
+      forward((body) => Array.isArray(body) && body.some((e) => e && typeof e === 'object' && Object.entries(e as Record<string, unknown>).some(([op, d]) => !(op in OPS) || foreign(d)))),
+    );
+    for (const op of ['createServerGroup', 'disableServerGroup', 'enableServerGroup', 'resizeServerGroup', 'destroyServerGroup']) {
+      router.post(`/ecs/ops/${op}`, forward(foreign));
+    }
   }
 
   deps.bind(router, 'renderEcsTaskDefinition', async (input) => renderEcsTaskDefinition(ctx, input.body, await input.principal()));

@@ -1,10 +1,12 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import express, { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { z } from 'zod';
 import { lambdaDescriptionSchemas, type FieldError, type LambdaOperationName } from '@outrigger/contract';
 import {
+  describedAccount,
+  forwardForeignRequests,
   InputError,
   mapAwsError,
   parseConfigSection,
@@ -179,33 +181,11 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
   // outrigger's Lambda accounts. The raw body is read once, decided on, and left on the request for the passthrough.
   if (clouddriverUrl) {
     const ownAccounts = new Set(lambdaAccounts().map((a) => a.name));
-    // Operations name the account in `credentials` (clouddriver's field); cache refreshes in `account`.
-    const foreignAccount = (d: unknown, first: 'credentials' | 'account' = 'credentials') => {
-      if (!d || typeof d !== 'object') return false;
-      const o = d as Record<string, unknown>;
-      const name = first === 'credentials' ? (o.credentials ?? o.account) : (o.account ?? o.credentials);
-      return typeof name === 'string' && name.length > 0 && !ownAccounts.has(name);
+    const foreignAccount = (d: unknown, prefer: 'credentials' | 'account' = 'credentials') => {
+      const name = describedAccount(d, prefer);
+      return name !== undefined && !ownAccounts.has(name);
     };
-    const raw = express.raw({ type: ['application/json', 'application/*+json'], limit: deps.config.server.bodyLimit });
-    const peek =
-      (isForeign: (body: unknown) => boolean): RequestHandler =>
-      (req, res, next) => {
-        if (!req.is(['application/json', 'application/*+json'])) return next();
-        raw(req, res, (err?: unknown) => {
-          if (err) return next(err);
-          const buf = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
-          (req as unknown as { rawBody: Buffer }).rawBody = buf;
-          let parsed: unknown;
-          try {
-            parsed = buf.length ? JSON.parse(buf.toString('utf8')) : undefined;
-          } catch {
-            return next(new InputError('Malformed JSON request body', { errors: [{ field: '$.body', message: 'not valid JSON' }] }));
-          }
-          req.body = parsed;
-          if (isForeign(parsed)) return next('router');
-          next();
-        });
-      };
+    const peek = (isForeign: (body: unknown) => boolean) => forwardForeignRequests({ bodyLimit: deps.config.server.bodyLimit, isForeign });
     router.post(
       '/aws/ops',
       peek(

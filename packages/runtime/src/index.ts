@@ -30,6 +30,7 @@ export {
 export { createOperationBinder, toExpressPath } from './http/bindOperation.js';
 export type { BindDeps, BindOperation, OperationHandler, OperationInput, OperationResult } from './http/bindOperation.js';
 export { createApp } from './http/createApp.js';
+export { describedAccount, forwardForeignRequests } from './http/forwardForeignRequests.js';
 export type { AppDeps } from './http/createApp.js';
 export { createCoreRouter } from './http/createCoreRouter.js';
 export type { HealthCheck } from './http/createCoreRouter.js';

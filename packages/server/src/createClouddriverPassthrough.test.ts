@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEcsProvider } from '@outrigger/ecs';
 import { createLambdaProvider } from '@outrigger/lambda';
 import { ConfigSchema, type AwsClientFactory } from '@outrigger/runtime';
 import { compose, type Composed } from './compose.js';
@@ -58,7 +59,7 @@ beforeAll(async () => {
       aws: { accounts: [{ name: 'prod', accountId: '123456789012', lambdaEnabled: true }] },
       lambda: { inventory: { enabled: false } },
     }),
-    providers: [createLambdaProvider],
+    providers: [(deps) => createEcsProvider(deps), createLambdaProvider],
     aws,
     fallback: (deps) => createClouddriverPassthrough({ baseUrl: upstreamUrl, logger: deps.logger }),
   });
@@ -122,6 +123,25 @@ describe('clouddriver passthrough', () => {
     });
     expect(own.status).toBe(200);
     expect(seen).toHaveLength(3);
+  });
+
+  it('forwards ECS operations for accounts outrigger does not serve, and serves its own', async () => {
+    seen.length = 0;
+    const op = Buffer.from('{"credentials":"elsewhere","serverGroupName":"shop-v001","region":"us-east-1"}');
+    expect((await fetch(`${url}/ecs/ops/disableServerGroup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: op })).status).toBe(203);
+    const list = Buffer.from('[{"upsertScalingPolicy":{"credentials":"prod"}}]');
+    expect((await fetch(`${url}/ecs/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: list })).status).toBe(203);
+    expect(seen.map((x) => [x.url, x.body.toString()])).toEqual([
+      ['/ecs/ops/disableServerGroup', op.toString()],
+      ['/ecs/ops', list.toString()],
+    ]);
+    const own = await fetch(`${url}/ecs/ops/disableServerGroup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credentials: 'prod', serverGroupName: 'shop-v001', region: 'us-east-1' }),
+    });
+    expect(own.status).toBe(202);
+    expect(seen).toHaveLength(2);
   });
 
   it('answers a malformed list itself with a 400, without forwarding it', async () => {

@@ -1,11 +1,3 @@
-import {
-  DeleteSnapshotCommand,
-  DeregisterImageCommand,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
 import type { ImageRetentionResult } from '@outrigger/contract';
 import { mapAwsError, type AccountConfig, type AwsClientFactory } from '@outrigger/runtime';
 
@@ -19,6 +11,8 @@ export async function applyImageRetention(
   account: AccountConfig,
   input: { region: string; application: string; keep: number; dryRun: boolean },
 ): Promise<ImageRetentionResult> {
+  // The EC2 client is large: load it when a bake or deploy first needs it, not at start-up.
+  const { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client } = await import('@aws-sdk/client-ec2');
   const ec2 = aws.client(EC2Client, account, input.region);
   try {
     const out = await ec2.send(

@@ -1,4 +1,3 @@
-import { DeleteKeyPairCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import type { AccountConfig, AwsClientFactory } from '@outrigger/runtime';
 
 /**
@@ -12,6 +11,8 @@ export async function reapBakeResources(
   region: string,
   isDead: (bakeId: string) => boolean,
 ): Promise<{ instances: string[]; keyPairs: string[] }> {
+  // The EC2 client is large: load it when a bake or deploy first needs it, not at start-up.
+  const { DeleteKeyPairCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, EC2Client, TerminateInstancesCommand } = await import('@aws-sdk/client-ec2');
   const ec2 = aws.client(EC2Client, account, region);
   const out = { instances: [] as string[], keyPairs: [] as string[] };
   const inst = await ec2.send(

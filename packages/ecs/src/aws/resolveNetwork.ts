@@ -1,4 +1,7 @@
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, type EC2Client, type Subnet } from '@aws-sdk/client-ec2';
+import type { EC2Client, Subnet } from '@aws-sdk/client-ec2';
+
+/** The EC2 client module is large: it is loaded on the first network lookup, not at start-up. */
+const ec2Commands = () => import('@aws-sdk/client-ec2');
 import { InputError } from '@outrigger/runtime';
 import { callAws, type CallOptions } from './callAws.js';
 
@@ -19,6 +22,7 @@ export function subnetPurpose(s: Subnet): string | undefined {
  * when none are listed). No match is an error naming the types and zones.
  */
 export async function resolveSubnets(ec2: EC2Client, subnetTypes: string[], zones: string[], o: CallOptions = {}): Promise<{ subnetIds: string[]; vpcIds: string[] }> {
+  const { DescribeSubnetsCommand } = await ec2Commands();
   const subnets: Subnet[] = [];
   let token: string | undefined;
   do {
@@ -38,6 +42,7 @@ export async function resolveSubnets(ec2: EC2Client, subnetTypes: string[], zone
 /** Security group names → IDs inside the given VPCs; every name must resolve. */
 export async function resolveSecurityGroups(ec2: EC2Client, names: string[], vpcIds: string[], o: CallOptions = {}): Promise<string[]> {
   if (names.length === 0) return [];
+  const { DescribeSecurityGroupsCommand } = await ec2Commands();
   const res = await callAws(
     'ec2',
     () =>
@@ -60,6 +65,7 @@ export async function resolveSecurityGroups(ec2: EC2Client, names: string[], vpc
 
 /** The VPCs of explicit subnet IDs (to find security groups by name in the right VPC). */
 export async function vpcsOfSubnets(ec2: EC2Client, subnetIds: string[], o: CallOptions = {}): Promise<string[]> {
+  const { DescribeSubnetsCommand } = await ec2Commands();
   const res = await callAws('ec2', () => ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds })), o);
   return [...new Set((res.Subnets ?? []).map((s) => s.VpcId!).filter(Boolean))];
 }

@@ -18,7 +18,6 @@ import {
 import { GetServiceCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { EcsDeploymentFields, EcsRenderRequest } from '@outrigger/contract';
 import { InputError, type AccountConfig, type TaskContext } from '@outrigger/runtime';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { callAws } from '../aws/callAws.js';
 import { resolveSecurityGroups, resolveSubnets, vpcsOfSubnets } from '../aws/resolveNetwork.js';
 import { copyScaling, createScalingPolicies } from '../aws/copyScaling.js';
@@ -144,6 +143,8 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
     let securityGroups = d.securityGroupIds ?? [];
     if (awsvpc) {
       const types = d.subnetTypes?.length ? d.subnetTypes : d.subnetType ? [d.subnetType] : [];
+      // The EC2 client is large: load it when a bake or deploy first needs it, not at start-up.
+      const { EC2Client } = await import('@aws-sdk/client-ec2');
       const ec2 = ctx.deps.aws.client(EC2Client, account, region);
       const o = ctx.sleep ? { sleep: ctx.sleep } : {};
       let vpcIds: string[] = [];

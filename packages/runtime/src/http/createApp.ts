@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
-import swaggerUi from 'swagger-ui-dist';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Metrics } from './createMetrics.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { requestContext } from './requestContext.js';
@@ -21,6 +22,8 @@ const docsPage = `<!doctype html>
 <link rel="stylesheet" href="/api-docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/api-docs/assets/swagger-ui-bundle.js"></script>
 <script src="/api-docs/init.js"></script></body></html>`;
+// The swagger-ui assets are served as files; importing the package would load its 1 MB bundle into the server.
+const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, tryItOutEnabled: false });`;
 
 /**
@@ -49,7 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api-docs/init.js', (_req, res) => {
     res.type('application/javascript').send(docsInit);
   });
-  app.use('/api-docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, maxAge: '1h' }));
+  app.use('/api-docs/assets', express.static(swaggerUiDir, { index: false, maxAge: '1h' }));
   for (const router of deps.routers) app.use(router);
   if (deps.fallback) app.use(deps.fallback);
   app.use(notFoundHandler());
