@@ -188,7 +188,8 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
 
   it('answers the rest of Rosco\'s surface: unknown ids, DELETE, delete-requests, manifest bakes', async () => {
     const unknown = await get(b.baseUrl, '/api/v1/us-east-1/status/nope');
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe("Unable to retrieve status for 'nope'.");
     expect((await get(b.baseUrl, '/api/v1/us-east-1/logs/nope')).body.message).toBe('Logs not found.');
 
     const body = orcaBody({ package: 'redis' });
@@ -207,7 +208,7 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
       body: JSON.stringify({ pipelineExecutionIds: ['01HEXEC000000000000000000'] }),
     });
     expect(purge.status).toBe(200);
-    expect((await get(b.baseUrl, `/api/v1/eu-west-1/status/${fresh.body.id}`)).status).toBe(404);
+    expect((await get(b.baseUrl, `/api/v1/eu-west-1/status/${fresh.body.id}`)).status).toBe(400);
     expect(existsSync(b.provider.service.record(fresh.body.id)?.runDir ?? '/nonexistent')).toBe(false);
 
     const helm = await post(b.baseUrl, '/api/v2/manifest/bake/HELM3', { templateRenderer: 'HELM3', outputName: 'x' });

@@ -102,7 +102,9 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
 
   function mustGet(id: string): BakeRecord {
     const b = store.get(id);
-    if (!b) throw new NotFoundError(`Unable to retrieve status for '${id}'.`);
+    // Rosco answers an unknown status id with a 400 (IllegalArgumentException), which fails Orca's MonitorBakeTask at
+    // once; a 404 would keep the stage polling until its timeout.
+    if (!b) throw new InputError(`Unable to retrieve status for '${id}'.`, { errors: [{ field: '$.path.statusId', message: 'no bake with this status id' }] });
     return b;
   }
 

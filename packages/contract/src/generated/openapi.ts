@@ -2812,7 +2812,15 @@ export interface operations {
                     "application/json": components["schemas"]["BakeStatus"];
                 };
             };
-            404: components["responses"]["NotFound"];
+            /** @description No bake with this status id (as Rosco answers it, so Orca's monitor fails at once). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getBake: {
