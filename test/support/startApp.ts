@@ -13,7 +13,7 @@ export interface Started {
 }
 
 /** Composes outrigger in-process (every provider unless told otherwise) on a loopback port, with a temp data dir. */
-export async function startApp(options: { config?: Record<string, unknown> } & Omit<ComposeOptions, 'config'> = {}): Promise<Started> {
+export async function startApp(options: { config?: Record<string, unknown> } & Omit<ComposeOptions, 'config' | 'providers'> & Partial<Pick<ComposeOptions, 'providers'>> = {}): Promise<Started> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-app-'));
   const config = ConfigSchema.parse({ dataDir, storage: { type: 'memory' }, logging: { level: 'silent' }, ...options.config });
   const composed = await compose({ validateResponses: true, logger: createLogger({ level: 'silent' }), ...options, config });

@@ -1,6 +1,8 @@
 export { createAuthorizer } from './auth/createAuthorizer.js';
 export type { Authorizer } from './auth/createAuthorizer.js';
 export type { Action, Principal } from './auth/Principal.js';
+export { composeApp } from './compose/composeApp.js';
+export type { ComposeOptions, Composed } from './compose/composeApp.js';
 export { createAwsClientFactory, roleArnFor } from './aws/createAwsClientFactory.js';
 export type { AwsClientClass, AwsClientConfig, AwsClientFactory } from './aws/createAwsClientFactory.js';
 export { mapAwsError } from './aws/mapAwsError.js';

@@ -1,24 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { openapiDocument } from '@outrigger/contract';
-import {
-  ConfigSchema,
-  createApp,
-  createAuthorizer,
-  createCoreRouter,
-  createLogger,
-  createMetrics,
-  createOperationBinder,
-  createTaskRunner,
-  InMemoryTaskStore,
-  type ProviderDeps,
-} from '@outrigger/runtime';
+import { composeApp, ConfigSchema, createLogger } from '@outrigger/runtime';
 import { createEcsProvider } from '../createEcsProvider.js';
 import { FakeAws } from './FakeAws.js';
 
-/**
- * The ECS provider mounted the way `server/compose.ts` mounts it (same runtime pieces, memory storage, response
- * validation on), listening on 127.0.0.1. `@outrigger/server` depends on this package, so tests compose by hand.
- */
+/** The ECS provider alone in `composeApp` (memory storage, response validation on), listening on 127.0.0.1. */
 export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: FakeAws } = {}) {
   const fake = opts.fake ?? new FakeAws();
   const config = ConfigSchema.parse({
@@ -32,31 +17,18 @@ export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: 
     },
     ecs: opts.ecs ?? {},
   });
-  const logger = createLogger({ level: 'silent' });
-  const metrics = createMetrics();
-  const taskStore = new InMemoryTaskStore();
-  const tasks = createTaskRunner({ store: taskStore, logger });
-  const authorizer = createAuthorizer({ config });
-  const bind = createOperationBinder({ authorizer, logger, bodyLimit: config.server.bodyLimit, validateResponses: true });
-  let baseUrl = 'http://127.0.0.1:0';
-  const deps: ProviderDeps = {
+  const composed = await composeApp({
     config,
     configSource: 'test',
-    logger,
-    metrics,
-    authorizer,
+    logger: createLogger({ level: 'silent' }),
     aws: fake.factory(),
-    tasks,
-    taskStore,
-    bind,
-    dataDir: '/tmp/outrigger-ecs-test',
-    baseUrl: () => baseUrl,
-  };
-  const provider = createEcsProvider(deps, { sleep: async () => {}, now: fakeClock() });
-  const app = createApp({ logger, metrics, openapiDocument, routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks: {} }), provider.router] });
-  const server = app.listen(0, '127.0.0.1');
+    validateResponses: true,
+    providers: [(deps) => createEcsProvider(deps, { sleep: async () => {}, now: fakeClock() })],
+  });
+  const server = composed.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await composed.start({ baseUrl });
 
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -82,7 +54,7 @@ export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: 
     get,
     task,
     close: async () => {
-      await tasks.drain(1000);
+      await composed.close();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -2,20 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { openapiDocument } from '@outrigger/contract';
-import {
-  ConfigSchema,
-  createApp,
-  createAuthorizer,
-  createCoreRouter,
-  createLogger,
-  createMetrics,
-  createOperationBinder,
-  createTaskRunner,
-  InMemoryTaskStore,
-  type AwsClientFactory,
-  type ProviderDeps,
-} from '@outrigger/runtime';
+import { composeApp, ConfigSchema, createLogger, type AwsClientFactory } from '@outrigger/runtime';
 import { makeLambdaProvider } from '../createLambdaProvider.js';
 import type { FunctionInventory } from '../inventory/FunctionInventory.js';
 import { FakeElbv2, FakeLambda } from './FakeLambda.js';
@@ -34,9 +21,8 @@ export interface LambdaHarness {
 }
 
 /**
- * The Lambda provider composed the way `server/compose.ts` does (core router, task runner, error handler), with a
- * stateful FakeLambda/FakeElbv2 behind the AWS client factory, listening on 127.0.0.1. (Tests cannot import
- * `@outrigger/server`, which depends on this package.)
+ * The Lambda provider alone in `composeApp` (what `outrigger serve` runs), with a stateful FakeLambda/FakeElbv2 behind
+ * the AWS client factory, listening on 127.0.0.1.
  */
 export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean } = {}): Promise<LambdaHarness> {
   const config = ConfigSchema.parse({
@@ -61,41 +47,25 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
       throw new Error(`no fake for ${(cls as { name: string }).name}`);
     },
   };
-  const logger = createLogger({ level: 'silent' });
-  const metrics = createMetrics();
-  const taskStore = new InMemoryTaskStore();
-  const tasks = createTaskRunner({ store: taskStore, logger });
-  const authorizer = createAuthorizer({ config });
-  const bind = createOperationBinder({ authorizer, logger, bodyLimit: config.server.bodyLimit, validateResponses: true });
-  const deps: ProviderDeps = {
+  let inventory: FunctionInventory | undefined;
+  const composed = await composeApp({
     config,
     configSource: 'test',
-    logger,
-    metrics,
-    authorizer,
+    logger: createLogger({ level: 'silent' }),
     aws,
-    tasks,
-    taskStore,
-    bind,
-    dataDir: '/tmp',
-    baseUrl: () => 'http://127.0.0.1',
-  };
-  let inventory: FunctionInventory | undefined;
-  const provider = makeLambdaProvider({
-    sleep: async () => {},
-    onInventory: (i) => (inventory = i),
-    ...(options.fetchBytes ? { fetchBytes: options.fetchBytes } : {}),
-  })(deps);
-  await provider.start?.();
-  const app = createApp({
-    logger,
-    metrics,
-    openapiDocument,
-    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks: provider.health ? { lambda: provider.health } : {} }), provider.router],
+    validateResponses: true,
+    providers: [
+      makeLambdaProvider({
+        sleep: async () => {},
+        onInventory: (i) => (inventory = i),
+        ...(options.fetchBytes ? { fetchBytes: options.fetchBytes } : {}),
+      }),
+    ],
   });
-  const server: Server = app.listen(0, '127.0.0.1');
+  const server: Server = composed.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await composed.start({ baseUrl: url });
   const parse = async (res: Response) => {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -117,8 +87,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
       throw new Error(`task ${id} did not complete`);
     },
     async close() {
-      await provider.stop?.();
-      await tasks.drain(5000);
+      await composed.close();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

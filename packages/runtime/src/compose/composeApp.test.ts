@@ -3,15 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigSchema, createLogger } from '@outrigger/runtime';
-import { compose } from './compose.js';
+import { ConfigSchema } from '../config/configSchema.js';
+import { createLogger } from '../http/createLogger.js';
+import { composeApp } from './composeApp.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-compose-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const config = ConfigSchema.parse({ dataDir, logging: { level: 'silent' } });
 const logger = createLogger({ level: 'silent' });
 
-async function listen(c: Awaited<ReturnType<typeof compose>>) {
+async function listen(c: Awaited<ReturnType<typeof composeApp>>) {
   const server = c.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -22,7 +23,7 @@ async function listen(c: Awaited<ReturnType<typeof compose>>) {
 describe('compose with the embedded SQLite store', () => {
   it('keeps finished tasks across a restart and fails the ones a dead process left running, as retryable', async () => {
     // First process: one task finishes, one is still running when the process "dies" (never closes, never updates).
-    const first = await compose({ config, logger, ownerId: 'dead-process@host' });
+    const first = await composeApp({ config, logger, providers: [], ownerId: 'dead-process@host' });
     const a = await listen(first);
     const done = await first.tasks.submit({ operation: 'createServerGroup' }, async (ctx) => {
       await ctx.updateStatus('CREATE', 'Registered task definition');
@@ -34,7 +35,7 @@ describe('compose with the embedded SQLite store', () => {
     a.server.close();
 
     // Second process on the same data directory.
-    const second = await compose({ config, logger, ownerId: 'new-process@host' });
+    const second = await composeApp({ config, logger, providers: [], ownerId: 'new-process@host' });
     const b = await listen(second);
     const finished = (await (await fetch(`${b.url}/task/${done.task.id}`)).json()) as any;
     expect(finished).toMatchObject({ status: { completed: true, failed: false }, resultObjects: [{ serverGroupNames: ['us-east-1:app-v001'] }] });

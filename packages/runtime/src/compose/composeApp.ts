@@ -1,0 +1,146 @@
+import path from 'node:path';
+import type { Express, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { openapiDocument } from '@outrigger/contract';
+import { createAuthorizer } from '../auth/createAuthorizer.js';
+import { createAwsClientFactory, type AwsClientFactory } from '../aws/createAwsClientFactory.js';
+import type { OutriggerConfig } from '../config/configSchema.js';
+import { createOperationBinder } from '../http/bindOperation.js';
+import { createApp } from '../http/createApp.js';
+import { createCoreRouter, type HealthCheck } from '../http/createCoreRouter.js';
+import { createLogger } from '../http/createLogger.js';
+import { createMetrics } from '../http/createMetrics.js';
+import type { Provider, ProviderDeps } from '../provider/Provider.js';
+import { openSqlite, type SqliteDatabase } from '../store/openSqlite.js';
+import { createTaskRunner, type TaskRunner } from '../tasks/createTaskRunner.js';
+import { InMemoryTaskStore } from '../tasks/InMemoryTaskStore.js';
+import { SqliteTaskStore } from '../tasks/SqliteTaskStore.js';
+import type { TaskStore } from '../tasks/TaskStore.js';
+
+export interface ComposeOptions {
+  config: OutriggerConfig;
+  configSource?: string;
+  logger?: Logger;
+  /** Replaces the AWS client factory (tests put stateful SDK fakes behind it). */
+  aws?: AwsClientFactory;
+  /** Parse every JSON answer with its contract schema (tests). */
+  validateResponses?: boolean;
+  /** The providers, in mount order (`outrigger serve` passes all of them; a test passes one). */
+  providers: ((deps: ProviderDeps) => Provider | Promise<Provider>)[];
+  /** Runs after the providers' routers, before the 404 (the clouddriver passthrough). */
+  fallback?: (deps: ProviderDeps) => RequestHandler | undefined;
+  ownerId?: string;
+}
+
+export interface Composed {
+  app: Express;
+  config: OutriggerConfig;
+  logger: Logger;
+  taskStore: TaskStore;
+  tasks: TaskRunner;
+  providers: Provider[];
+  deps: ProviderDeps;
+  /** Tells the server where it listens (for `Location` headers), recovers orphaned tasks and starts providers. */
+  start(listening: { baseUrl: string }): Promise<void>;
+  /** Drains running tasks, stops providers and closes the store. */
+  close(): Promise<void>;
+}
+
+/** How long a task may go without its owner's heartbeat before another process calls it orphaned. */
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * config → logger → store → task runner → AWS clients → auth → providers → app. All wiring of one outrigger process
+ * happens here, by hand, so a test can compose the same app with fakes.
+ */
+export async function composeApp(options: ComposeOptions): Promise<Composed> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  const metrics = createMetrics();
+  const dataDir = path.resolve(config.dataDir);
+  let database: SqliteDatabase | undefined;
+  let taskStore: TaskStore;
+  if (config.storage.type === 'sqlite') {
+    database = openSqlite(config.storage.path ?? path.join(dataDir, 'outrigger.db'));
+    taskStore = new SqliteTaskStore(database);
+  } else {
+    taskStore = new InMemoryTaskStore();
+  }
+  metrics.trackTasks(() => taskStore.countByState());
+  const tasks = createTaskRunner({ store: taskStore, logger, ...(options.ownerId ? { ownerId: options.ownerId } : {}) });
+  const authorizer = createAuthorizer({ config });
+  const aws = options.aws ?? createAwsClientFactory({ config });
+  const bind = createOperationBinder({ authorizer, logger, bodyLimit: config.server.bodyLimit, validateResponses: options.validateResponses ?? false });
+  let baseUrl = config.server.baseUrl ?? `http://localhost:${config.server.port}`;
+
+  const deps: ProviderDeps = {
+    config,
+    configSource: options.configSource ?? '(defaults)',
+    logger,
+    metrics,
+    authorizer,
+    aws,
+    tasks,
+    taskStore,
+    bind,
+    ...(database ? { database } : {}),
+    dataDir,
+    baseUrl: () => baseUrl,
+  };
+  const providers: Provider[] = [];
+  for (const factory of options.providers) providers.push(await factory(deps));
+
+  const checks: Record<string, HealthCheck> = {
+    taskStore: async () => {
+      await taskStore.countByState();
+      return { status: 'UP', details: { type: config.storage.type } };
+    },
+  };
+  for (const p of providers) if (p.health) checks[p.name] = p.health;
+
+  const fallback = options.fallback?.(deps);
+  const app = createApp({
+    logger,
+    metrics,
+    openapiDocument,
+    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
+    ...(fallback ? { fallback } : {}),
+  });
+
+  let heartbeat: NodeJS.Timeout | undefined;
+  return {
+    app,
+    config,
+    logger,
+    taskStore,
+    tasks,
+    providers,
+    deps,
+    async start(listening) {
+      baseUrl = config.server.baseUrl ?? listening.baseUrl;
+      const now = Date.now();
+      // SQLite is one process's file: every unfinished task of another owner is an orphan. Elsewhere, wait for a
+      // missed heartbeat.
+      const staleBeforeMs = config.storage.type === 'sqlite' ? now + 1 : now - 3 * HEARTBEAT_MS;
+      const orphans = await taskStore.failOrphans({
+        exceptOwnerId: tasks.ownerId,
+        staleBeforeMs,
+        now,
+        message: (t) =>
+          `outrigger stopped while this task was running (owner ${t.ownerId}, last seen ${new Date(t.heartbeatMs).toISOString()}); ` +
+          `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`,
+      });
+      if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed and retryable`);
+      heartbeat = setInterval(() => void taskStore.heartbeat(tasks.ownerId, Date.now()).catch(() => {}), HEARTBEAT_MS);
+      heartbeat.unref();
+      for (const p of providers) await p.start?.();
+    },
+    async close() {
+      clearInterval(heartbeat);
+      await tasks.drain(config.server.shutdownTimeoutSeconds * 1000);
+      for (const p of [...providers].reverse()) await p.stop?.().catch((err) => logger.warn({ err, provider: p.name }, 'provider stop failed'));
+      await taskStore.close();
+      database?.close();
+    },
+  };
+}
