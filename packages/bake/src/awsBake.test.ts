@@ -131,7 +131,7 @@ describe('image retention and the reaper (EC2 faked at the SDK client)', () => {
     expect(ec2.snapshots.has('snap-2')).toBe(true);
   });
 
-  it('reaps builder instances and key pairs of ended bakes only', async () => {
+  it('reaps builder instances, their temporary security groups and key pairs of ended bakes only', async () => {
     const now = Date.now();
     const base = {
       bakeKey: 'k',
@@ -152,15 +152,34 @@ describe('image retention and the reaper (EC2 faked at the SDK client)', () => {
     // RUNNING for the reaper; phase left 'done' so the service does not go looking for its Packer.
     b.provider.store.insert({ ...base, id: 'live-1', state: 'RUNNING' });
     ec2.instances.push(
-      { InstanceId: 'i-dead', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'dead-1' }] },
-      { InstanceId: 'i-live', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'live-1' }] },
+      { InstanceId: 'i-dead', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'dead-1' }], SecurityGroups: [{ GroupId: 'sg-dead', GroupName: 'packer_5f3a' }, { GroupId: 'sg-shared', GroupName: 'builders' }] },
+      { InstanceId: 'i-live', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'live-1' }], SecurityGroups: [{ GroupId: 'sg-live', GroupName: 'packer_77aa' }] },
       { InstanceId: 'i-foreign', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'not-ours' }] },
     );
     ec2.keyPairs.add('outrigger-dead-1').add('outrigger-live-1');
+    ec2.securityGroups.add('sg-dead').add('sg-shared').add('sg-live');
+    // The fake terminates at once, as a finished shutdown would; a group still attached would wait for the next pass.
     await b.provider.reap();
     expect(ec2.instances.find((i) => i.InstanceId === 'i-dead')!.State).toBe('terminated');
     expect(ec2.instances.find((i) => i.InstanceId === 'i-live')!.State).toBe('running');
     expect(ec2.instances.find((i) => i.InstanceId === 'i-foreign')!.State).toBe('running');
     expect([...ec2.keyPairs]).toEqual(['outrigger-live-1']);
+    expect([...ec2.securityGroups].sort()).toEqual(['sg-live', 'sg-shared']);
+  });
+
+  it('leaves a dead bake\'s security group for the next pass while its instance is still shutting down', async () => {
+    const now = Date.now();
+    b.provider.store.insert({
+      id: 'dead-2', state: 'CANCELED', result: 'FAILURE', bakeKey: 'k2', region: 'us-east-1', provider: 'aws', phase: 'done',
+      recipe: { template: '', varFiles: [], variables: {}, imageName: 'x', baseImage: 'ami-x', artifactMetadata: {}, masked: [] },
+      runDir: '/nonexistent', cancelRequested: false, outOffset: 0, images: [], files: [], forgotten: false, createdMs: now, updatedMs: now,
+    });
+    ec2.instances.push({ InstanceId: 'i-slow', ImageId: 'ami-x', State: 'shutting-down', Tags: [{ Key: 'outrigger:bake-id', Value: 'dead-2' }], SecurityGroups: [{ GroupId: 'sg-slow', GroupName: 'packer_9c' }] });
+    ec2.securityGroups.add('sg-slow');
+    await b.provider.reap();
+    expect(ec2.securityGroups.has('sg-slow')).toBe(true);
+    ec2.instances.find((i) => i.InstanceId === 'i-slow')!.State = 'terminated';
+    await b.provider.reap();
+    expect(ec2.securityGroups.has('sg-slow')).toBe(false);
   });
 });

@@ -117,7 +117,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     for (const region of regions) {
       try {
         const r = await reapBakeResources(deps.aws, account, region, (id) => { const b = store.get(id); return !!b && b.state !== 'RUNNING'; });
-        if (r.instances.length || r.keyPairs.length) log.warn({ region, ...r }, 'reaped temporary resources of dead bakes');
+        if (r.instances.length || r.securityGroups.length || r.keyPairs.length) log.warn({ region, ...r }, 'reaped temporary resources of dead bakes');
       } catch (err) {
         log.warn({ err, region }, 'bake reaper pass failed');
       }

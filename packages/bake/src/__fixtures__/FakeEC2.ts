@@ -19,7 +19,8 @@ const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|
 export class FakeEC2 {
   images: FakeImage[] = [];
   snapshots = new Set<string>();
-  instances: { InstanceId: string; ImageId: string; State: string; Tags: { Key: string; Value: string }[] }[] = [];
+  instances: { InstanceId: string; ImageId: string; State: string; Tags: { Key: string; Value: string }[]; SecurityGroups?: { GroupId: string; GroupName: string }[] }[] = [];
+  securityGroups = new Set<string>();
   keyPairs = new Set<string>();
   launchTemplateImages: string[] = [];
   calls: string[] = [];
@@ -46,7 +47,7 @@ export class FakeEC2 {
           if (f.Name?.startsWith('tag:')) inst = inst.filter((i) => i.Tags.some((t) => t.Key === f.Name.slice(4) && f.Values.includes(t.Value)));
           if (f.Name === 'tag-key') inst = inst.filter((i) => i.Tags.some((t) => f.Values.includes(t.Key)));
         }
-        return { Reservations: inst.length ? [{ Instances: inst.map((i) => ({ InstanceId: i.InstanceId, ImageId: i.ImageId, State: { Name: i.State }, Tags: i.Tags })) }] : [] };
+        return { Reservations: inst.length ? [{ Instances: inst.map((i) => ({ InstanceId: i.InstanceId, ImageId: i.ImageId, State: { Name: i.State }, Tags: i.Tags, SecurityGroups: i.SecurityGroups ?? [] })) }] : [] };
       }
       case 'TerminateInstancesCommand':
         for (const id of input.InstanceIds) {
@@ -60,6 +61,17 @@ export class FakeEC2 {
             .filter((k) => (input.Filters ?? []).every((f: { Name: string; Values: string[] }) => f.Name !== 'key-name' || f.Values.some((v) => wildcard(v).test(k))))
             .map((KeyName) => ({ KeyName })),
         };
+      case 'DeleteSecurityGroupCommand': {
+        if (!this.securityGroups.has(input.GroupId)) {
+          throw new EC2ServiceException({ name: 'InvalidGroup.NotFound', $fault: 'client', message: `The security group '${input.GroupId}' does not exist`, $metadata: { httpStatusCode: 400 } });
+        }
+        // Like EC2: a group used by an instance that is not terminated yet cannot be deleted.
+        if (this.instances.some((i) => i.State !== 'terminated' && i.SecurityGroups?.some((g) => g.GroupId === input.GroupId))) {
+          throw new EC2ServiceException({ name: 'DependencyViolation', $fault: 'client', message: `resource ${input.GroupId} has a dependent object`, $metadata: { httpStatusCode: 400 } });
+        }
+        this.securityGroups.delete(input.GroupId);
+        return {};
+      }
       case 'DeleteKeyPairCommand':
         this.keyPairs.delete(input.KeyName);
         return {};
