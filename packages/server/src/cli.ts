@@ -3,8 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@outrigger/runtime';
 import { bakeCommand } from './commands/bake.js';
 import { serve } from './serve.js';
-import { renderCommand } from './commands/render.js';
-import { validateCommand } from './commands/validate.js';
+import { ecsCommand } from './commands/ecs.js';
 
 const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
 
@@ -57,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   }
-  if (command === 'render' || command === 'validate') return command === 'render' ? renderCommand(rest) : validateCommand(rest);
+  if (command === 'render' || command === 'validate') return ecsCommand(command, rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

@@ -1,18 +1,8 @@
+import type { components } from '@outrigger/contract';
 import { isRecord, pointer, type Finding, type ReportEntry, type TaskDefinition } from './types.js';
 
-/** Orca/Deck `imageDescription` (ecs-artifacts.md §3). */
-export interface ImageDescription {
-  imageId?: string;
-  fromTrigger?: boolean;
-  fromContext?: boolean;
-  stageId?: string;
-  imageLabelOrSha?: string;
-  account?: string;
-  registry?: string;
-  repository?: string;
-  tag?: string;
-  organization?: string;
-}
+/** Orca/Deck `imageDescription` (ecs-artifacts.md §3), as the contract defines it. */
+export type ImageDescription = components['schemas']['EcsImageDescription'];
 
 export interface ContainerMapping {
   containerName: string;

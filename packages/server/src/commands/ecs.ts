@@ -1,8 +1,8 @@
 import { runEcsCommand } from '@outrigger/ecs';
 
-/** `outrigger render FILE [options]`: the ECS task-definition resolver on a local artifact (see packages/ecs/README.md). */
-export async function renderCommand(argv: string[]): Promise<number> {
-  return runEcsCommand('render', argv, {
+/** `outrigger render|validate FILE [options]`: the ECS task-definition resolver on a local artifact (packages/ecs/README.md). */
+export async function ecsCommand(command: 'render' | 'validate', argv: string[]): Promise<number> {
+  return runEcsCommand(command, argv, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     readStdin: async () => {
