@@ -103,7 +103,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     logger,
     metrics,
     openapiDocument,
-    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
+    routers: [createCoreRouter({ bind, store: taskStore, tasks, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
     ...(fallback ? { fallback } : {}),
   });
 
@@ -126,9 +126,12 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
         exceptOwnerId: tasks.ownerId,
         staleBeforeMs,
         now,
+        retryable: (t) => tasks.canResume(t),
         message: (t) =>
           `outrigger stopped while this task was running (owner ${t.ownerId}, last seen ${new Date(t.heartbeatMs).toISOString()}); ` +
-          `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`,
+          (tasks.canResume(t)
+            ? `the ${t.operation} operation continues from its last recorded step when resumed (POST /task/${t.id}:resume, which Orca calls by itself).`
+            : `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`),
       });
       if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed and retryable`);
       heartbeat = setInterval(() => void taskStore.heartbeat(tasks.ownerId, Date.now()).catch(() => {}), HEARTBEAT_MS);
