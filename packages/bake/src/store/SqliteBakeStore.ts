@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '@outrigger/runtime';
+import { transaction, type SqliteDatabase } from '@outrigger/runtime';
 import type { BakeRecord, LogLine } from './BakeRecord.js';
 
 interface Row {
@@ -61,6 +61,12 @@ function fromRow(r: Row): BakeRecord {
  * Bake records, their logs and the image → bake index in SQLite (`deps.database`, or a private in-memory database).
  * All calls are synchronous, so a check-then-insert in one call cannot interleave with another request.
  */
+/** The columns `update` rewrites (everything but the identity, request and creation time). */
+const UPDATED_COLUMNS = [
+  'bake_key', 'state', 'result', 'phase', 'message', 'pid', 'cancel_requested', 'out_offset', 'image_name', 'base_image', 'images_json',
+  'files_json', 'forgotten', 'updated_ms', 'started_ms', 'ended_ms',
+] as const satisfies readonly (keyof Row)[];
+
 export class SqliteBakeStore {
   constructor(private readonly db: SqliteDatabase) {
     db.exec(`
@@ -110,14 +116,11 @@ export class SqliteBakeStore {
   }
 
   insert(b: BakeRecord): void {
+    const row = this.toRow(b);
+    const cols = Object.keys(row) as (keyof Row)[];
     this.db
-      .prepare(
-        `INSERT INTO bake_bakes (id, bake_key, region, provider, state, result, phase, message, execution_id, user_name, recipe_json, run_dir,
-           pid, cancel_requested, out_offset, image_name, base_image, images_json, files_json, forgotten, created_ms, updated_ms, started_ms, ended_ms)
-         VALUES (@id, @bake_key, @region, @provider, @state, @result, @phase, @message, @execution_id, @user_name, @recipe_json, @run_dir,
-           @pid, @cancel_requested, @out_offset, @image_name, @base_image, @images_json, @files_json, @forgotten, @created_ms, @updated_ms, @started_ms, @ended_ms)`,
-      )
-      .run(this.toRow(b));
+      .prepare(`INSERT INTO bake_bakes (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+      .run(...cols.map((c) => row[c]));
   }
 
   private toRow(b: BakeRecord): Row {
@@ -152,13 +155,8 @@ export class SqliteBakeStore {
   /** Replaces the whole record (reads and writes are synchronous; callers read, change, write). */
   update(b: BakeRecord): void {
     const row = this.toRow(b);
-    this.db
-      .prepare(
-        `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
-           cancel_requested=@cancel_requested, out_offset=@out_offset, image_name=@image_name, base_image=@base_image, images_json=@images_json,
-           files_json=@files_json, forgotten=@forgotten, updated_ms=@updated_ms, started_ms=@started_ms, ended_ms=@ended_ms WHERE id=@id`,
-      )
-      .run(row);
+    const cols = UPDATED_COLUMNS;
+    this.db.prepare(`UPDATE bake_bakes SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => row[c]), row.id);
   }
 
   get(id: string): BakeRecord | undefined {
@@ -211,22 +209,22 @@ export class SqliteBakeStore {
   }
 
   delete(id: string): void {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       this.db.prepare('DELETE FROM bake_log_lines WHERE bake_id = ?').run(id);
       this.db.prepare('DELETE FROM bake_images WHERE bake_id = ?').run(id);
       this.db.prepare('DELETE FROM bake_bakes WHERE id = ?').run(id);
-    })();
+    });
   }
 
   /** Appends log lines and records how far Packer's output file has been read, atomically. */
   appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): void {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       const max = this.db.prepare('SELECT COALESCE(MAX(seq), -1) AS m FROM bake_log_lines WHERE bake_id = ?').get(id) as { m: number };
       const ins = this.db.prepare('INSERT INTO bake_log_lines (bake_id, seq, ts_ms, line) VALUES (?, ?, ?, ?)');
       let seq = max.m + 1;
       for (const l of lines) ins.run(id, seq++, l.timestampMs, l.text);
       this.db.prepare('UPDATE bake_bakes SET out_offset = ?, updated_ms = ? WHERE id = ?').run(outOffset, Date.now(), id);
-    })();
+    });
   }
 
   readLog(id: string, offset = 0, limit = 1_000_000): LogLine[] {
@@ -245,9 +243,9 @@ export class SqliteBakeStore {
 
   indexImages(bakeId: string, images: { region: string; imageId: string }[]): void {
     const ins = this.db.prepare('INSERT OR REPLACE INTO bake_images (region, image_id, bake_id) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       for (const i of images) ins.run(i.region, i.imageId, bakeId);
-    })();
+    });
   }
 
   bakeForImage(region: string, imageId: string): string | undefined {
