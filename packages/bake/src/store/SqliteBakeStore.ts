@@ -1,5 +1,6 @@
 import { transaction, type SqliteDatabase } from '@outrigger/runtime';
 import type { BakeRecord, LogLine } from './BakeRecord.js';
+import type { BakeStore } from './BakeStore.js';
 
 interface Row {
   id: string;
@@ -57,17 +58,17 @@ function fromRow(r: Row): BakeRecord {
   };
 }
 
-/**
- * Bake records, their logs and the image → bake index in SQLite (`deps.database`, or a private in-memory database).
- * All calls are synchronous, so a check-then-insert in one call cannot interleave with another request.
- */
 /** The columns `update` rewrites (everything but the identity, request and creation time). */
 const UPDATED_COLUMNS = [
   'bake_key', 'state', 'result', 'phase', 'message', 'pid', 'cancel_requested', 'out_offset', 'image_name', 'base_image', 'images_json',
   'files_json', 'forgotten', 'updated_ms', 'started_ms', 'ended_ms',
 ] as const satisfies readonly (keyof Row)[];
 
-export class SqliteBakeStore {
+/**
+ * Bake records, their logs and the image → bake index in SQLite (`deps.database`, or a private in-memory database).
+ * All calls are synchronous, so a check-then-insert in one call cannot interleave with another request.
+ */
+export class SqliteBakeStore implements BakeStore {
   constructor(private readonly db: SqliteDatabase) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS bake_bakes (
