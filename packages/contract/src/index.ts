@@ -101,3 +101,5 @@ export type {
   InstanceStatus,
   PackageArtifact,
 } from './schemas/bake.js';
+export { AccountSummarySchema, PluginInfoSchema, PluginReleaseSchema } from './schemas/plugins.js';
+export type { AccountSummary, PluginInfo, PluginRelease } from './schemas/plugins.js';

@@ -4,6 +4,7 @@ import { bakeOperations } from './operations/bake.js';
 import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
 import { lambdaOperations } from './operations/lambda.js';
+import { pluginOperations } from './operations/plugins.js';
 
 /**
  * The operation table, keyed by operationId. Its type requires exactly the spec's operationIds: a missing or extra
@@ -14,6 +15,7 @@ export const operations = {
   ...ecsOperations,
   ...lambdaOperations,
   ...bakeOperations,
+  ...pluginOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;
