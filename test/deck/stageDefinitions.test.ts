@@ -8,12 +8,6 @@ import { stageDefinitions, type StageDefinition, type StageParameter } from '@ou
 import { defaultParameterValues, orcaWebhook } from '@outrigger/deck-plugin/kit';
 import { resolve, specOperations, type Schema } from '../support/specWalker.js';
 
-/**
- * Operations a stage is defined for before the contract carries them (helper 10 lands `deployLambdaProgressive`).
- * While absent, the stage is reported; once present, this exemption fails the test so it is removed.
- */
-const PENDING_OPERATIONS = new Set(['deployLambdaProgressive']);
-
 const spec = specOperations();
 
 /** Top-level properties and required names of a body schema, through $ref and allOf. */
@@ -28,6 +22,17 @@ function flatten(schema: Schema | undefined): { properties: Record<string, Schem
   };
   walk(schema);
   return out;
+}
+
+/** The schema of a dotted body property (`gates.alarms`), through $ref, allOf and nullable oneOf. */
+function propertyAt(schema: Schema | undefined, dotted: string): Schema | undefined {
+  let node: Schema | undefined = schema;
+  for (const key of dotted.split('.')) {
+    if (!node) return undefined;
+    const variants = (resolve<Schema>(node).oneOf ?? [node]).map((v) => resolve<Schema>(v)).filter((v) => v.type !== 'null');
+    node = variants.map((v) => flatten(v).properties[key]).find(Boolean);
+  }
+  return node && resolve<Schema>(node);
 }
 
 const typeOf = (s: Schema) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type ?? (s.properties || s.additionalProperties ? 'object' : s.items ? 'array' : undefined));
@@ -55,9 +60,14 @@ function sampleValues(def: StageDefinition): Record<string, string> {
   return v;
 }
 
-/** Orca's evaluation of the two expression forms the generator writes, and `execution.application`. */
+/** Orca's evaluation of the expression forms the generator writes (SpEL's ternary included), and `execution.application`. */
 function evaluate(template: string, values: Record<string, string>): string {
+  const inner = (expr: string) =>
+    expr.replace(/^#toJson\(parameterValues\['(\w+)'\]\)$/, (_, n: string) => JSON.stringify(values[n] ?? null)).replace(/^parameterValues\['(\w+)'\]$/, (_, n: string) => values[n] ?? '');
   return template
+    .replace(/\$\{parameterValues\['(\w+)'\] (==|!=) '([^']*)' \? (.+?) : 'null'\}/g, (_, n: string, op: string, v: string, expr: string) =>
+      (op === '==') === (values[n] === v) ? inner(expr) : 'null',
+    )
     .replace(/\$\{#toJson\(parameterValues\['(\w+)'\]\)\}/g, (_, n: string) => JSON.stringify(values[n] ?? null))
     .replace(/\$\{parameterValues\['(\w+)'\]\}/g, (_, n: string) => values[n] ?? '')
     .replace(/\$\{execution\.application\}/g, 'myapp');
@@ -65,18 +75,12 @@ function evaluate(template: string, values: Record<string, string>): string {
 
 describe('stage definitions agree with the OpenAPI contract', () => {
   it('there is at least the ECS render/preview, ECS deploy, Lambda progressive and image retention stage', () => {
-    expect(stageDefinitions.map((d) => d.operationId)).toEqual(expect.arrayContaining(['renderEcsTaskDefinition', 'ecsDeploy', 'deployLambdaProgressive', 'applyImageRetention']));
+    expect(stageDefinitions.map((d) => d.operationId)).toEqual(expect.arrayContaining(['renderEcsTaskDefinition', 'ecsDeploy', 'startLambdaRollout', 'applyImageRetention']));
     expect(new Set(stageDefinitions.map((d) => d.key)).size).toBe(stageDefinitions.length);
   });
 
   for (const def of stageDefinitions) {
     const op = spec.find((o) => o.operationId === def.operationId);
-    if (PENDING_OPERATIONS.has(def.operationId)) {
-      it(`${def.key}: ${def.operationId} is still pending in the contract (remove it from PENDING_OPERATIONS once it lands)`, () => {
-        expect(op, `${def.operationId} is in openapi/ now: drop the exemption so the stage is checked`).toBeUndefined();
-      });
-      continue;
-    }
     describe(def.key, () => {
       it('calls a contract operation with its method and path', () => {
         expect(op, `operation ${def.operationId}`).toBeDefined();
@@ -93,14 +97,14 @@ describe('stage definitions agree with the OpenAPI contract', () => {
         const body = flatten(op!.body);
         for (const key of Object.keys(def.fixedBody ?? {})) expect(body.properties, `fixed body property ${key}`).toHaveProperty(key);
         for (const p of def.parameters.filter((q) => q.in === 'body')) {
-          const s = body.properties[p.target];
+          const s = propertyAt(op!.body, p.target);
           expect(s, `${p.name} → body.${p.target}`).toBeDefined();
           expect(typeOf(s!), `${p.name} → body.${p.target} type`).toBe(EXPECTED_TYPE[p.type]);
           if (p.type === 'enum' && s!.enum) for (const o of p.options ?? []) if (o !== 'Custom') expect(s!.enum, `${p.name} option ${o}`).toContain(o);
           if (p.min !== undefined && s!.minimum !== undefined) expect(p.min).toBeGreaterThanOrEqual(s!.minimum);
           if (p.max !== undefined && s!.maximum !== undefined) expect(p.max).toBeLessThanOrEqual(s!.maximum);
         }
-        const filled = new Set([...Object.keys(def.fixedBody ?? {}), ...def.parameters.filter((p) => p.in === 'body').map((p) => p.target)]);
+        const filled = new Set([...Object.keys(def.fixedBody ?? {}), ...def.parameters.filter((p) => p.in === 'body' && !p.sendWhen).map((p) => p.target.split('.')[0]!)]);
         for (const r of body.required) expect(filled.has(r), `required body property ${r}`).toBe(true);
       });
 
@@ -125,4 +129,17 @@ describe('stage definitions agree with the OpenAPI contract', () => {
       });
     });
   }
+});
+
+describe('Lambda progressive rollout: the shift plan', () => {
+  const def = stageDefinitions.find((d) => d.key === 'outriggerLambdaProgressive')!;
+  const hook = orcaWebhook(def) as { payload: string };
+  const base = { ...sampleValues(def), functionName: 'orders' };
+  it('sends the predefined configuration and no steps, or a Custom plan as steps and no configuration', () => {
+    const predefined = JSON.parse(evaluate(hook.payload, { ...base, deploymentType: 'Linear10PercentEvery1Minute' }));
+    expect(predefined).toMatchObject({ deploymentType: 'Linear10PercentEvery1Minute', steps: null, gates: { alarms: [], intervalSeconds: 60 } });
+    const custom = JSON.parse(evaluate(hook.payload, { ...base, deploymentType: 'Custom', steps: '[{"weight":5,"bakeSeconds":60},{"weight":100}]', alarms: '["orders-5xx"]' }));
+    expect(custom).toMatchObject({ deploymentType: null, steps: [{ weight: 5, bakeSeconds: 60 }, { weight: 100 }], gates: { alarms: ['orders-5xx'] } });
+    for (const body of [predefined, custom]) expect((operations as any).startLambdaRollout.body.safeParse(body).success).toBe(true);
+  });
 });

@@ -5,6 +5,7 @@ import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
 import { lambdaOperations } from './operations/lambda.js';
 import { pluginOperations } from './operations/plugins.js';
+import { lambdaRolloutOperations } from './operations/lambdaRollout.js';
 
 /**
  * The operation table, keyed by operationId. Its type requires exactly the spec's operationIds: a missing or extra
@@ -14,6 +15,7 @@ export const operations = {
   ...coreOperations,
   ...ecsOperations,
   ...lambdaOperations,
+  ...lambdaRolloutOperations,
   ...bakeOperations,
   ...pluginOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };

@@ -15,15 +15,14 @@ describe('stage validators', () => {
     const retention = validateStage(def('outriggerImageRetention'), { parameterValues: { account: 'a', region: 'r', keep: '1001' } }) as any;
     expect(retention.parameterValues).toEqual({ keep: 'Images to keep must be at most 1000.' });
     const lambda = def('outriggerLambdaProgressive');
-    const base = { account: 'a', region: 'r', functionName: 'f', aliasName: 'live', targetVersion: '$LATEST', deploymentPreference: 'Custom', alarms: '[]' };
+    const base = { account: 'a', region: 'r', functionName: 'f', aliasName: 'live', targetVersion: '$LATEST', deploymentType: 'Custom', alarms: '[]' };
     expect((validateStage(lambda, { parameterValues: { ...base, steps: '[{"weight":10,"bakeSeconds":60},{"weight":50}]' } }) as any).parameterValues.steps).toBe(
       'Traffic steps: step 2 needs a bake time in seconds.',
     );
     expect((validateStage(lambda, { parameterValues: { ...base, steps: '[{"weight":50,"bakeSeconds":60},{"weight":20,"bakeSeconds":60}]' } }) as any).parameterValues.steps).toMatch(/more than the step before/);
     expect((validateStage(lambda, { parameterValues: { ...base, steps: '[{"weight":10,"bakeSeconds":60},{"weight":100}]' } }) as any).parameterValues).toBeUndefined();
-    // Step rules only apply to a custom plan, but the text is still sent, so it must stay JSON.
-    expect(validateStage(lambda, { parameterValues: { ...base, deploymentPreference: 'AllAtOnce', steps: '[]' } })).toEqual({});
-    expect((validateStage(lambda, { parameterValues: { ...base, deploymentPreference: 'AllAtOnce', steps: 'not json' } }) as any).parameterValues.steps).toMatch(/Not valid JSON/);
+    // Steps are only sent (and checked) for a custom plan.
+    expect(validateStage(lambda, { parameterValues: { ...base, deploymentType: 'AllAtOnce', steps: 'not json' } })).toEqual({});
     expect((validateStage(def('outriggerEcsDeploy'), { parameterValues: { capacity: '{min: 1}' } }) as any).parameterValues.capacity).toMatch(/^Capacity: Not valid JSON/);
   });
 

@@ -15,8 +15,16 @@ export interface TrafficStep {
   bakeSeconds?: number;
 }
 
+/** Whether the payload carries the parameter (see `sendWhen`). */
+export function isSent(p: StageParameter, all: Record<string, unknown>): boolean {
+  if (!p.sendWhen) return true;
+  const v = all[p.sendWhen.param];
+  return p.sendWhen.equals !== undefined ? v === p.sendWhen.equals : v !== p.sendWhen.notEquals;
+}
+
 /** Every problem of one parameter value, in words a pipeline author can act on; `undefined` when fine. */
 export function problemOf(p: StageParameter, value: unknown, all: Record<string, unknown>): string | undefined {
+  if (!isSent(p, all)) return undefined;
   const empty = value === undefined || value === null || value === '';
   if (empty) return p.required ? `${p.label} is required.` : undefined;
   const text = String(value);
@@ -51,7 +59,6 @@ export function problemOf(p: StageParameter, value: unknown, all: Record<string,
       if (p.type === 'stringList' && (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || !s.trim())))
         return `${p.label}: every entry needs a name.`;
       if (p.type === 'trafficSteps') {
-        if (all.deploymentPreference !== 'Custom') return undefined;
         if (!Array.isArray(v) || v.length === 0) return `${p.label}: add at least one step.`;
         let last = 0;
         for (const [i, s] of (v as TrafficStep[]).entries()) {

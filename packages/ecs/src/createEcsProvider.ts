@@ -120,8 +120,8 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
   }
 
   deps.bind(router, 'renderEcsTaskDefinition', async (input) => renderEcsTaskDefinition(ctx, input.body, await input.principal()));
-  deps.bind(router, 'getEcsRenderedTaskDefinition', (input) => {
-    const r = ctx.renders.get(input.params.id);
+  deps.bind(router, 'getEcsRenderedTaskDefinition', async (input) => {
+    const r = await ctx.renders.get(input.params.id);
     if (!r) throw new NotFoundError(`No render ${input.params.id}.`);
     return r.taskDefinition;
   });

@@ -12,7 +12,7 @@ import {
 import type { IFormikStageConfigInjectedProps, IFormInputProps, IStageConfigProps } from '@spinnaker/core';
 import type { StageDefinition, StageParameter } from '../stages/definitions.js';
 import { listAccounts, type OutriggerAccount } from '../outriggerApi.js';
-import { validateStage } from '../values.js';
+import { isSent, validateStage } from '../values.js';
 import { ImageMapTable } from './ImageMapTable.js';
 import { StringListTable } from './StringListTable.js';
 import { TrafficStepsTable } from './TrafficStepsTable.js';
@@ -33,6 +33,7 @@ function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefiniti
   const chosen = accounts?.find((a) => a.name === values[accountParam?.name ?? '']);
 
   const field = (p: StageParameter) => {
+    if (p.sendWhen && p.sendWhen.param !== p.name && !isSent(p, values)) return null;
     const name = `parameterValues.${p.name}`;
     const common = { key: p.name, name, label: p.label, required: p.required, help: <HelpField content={p.help} /> };
     const touch = () => formik.setFieldTouched(name, true, false);
@@ -63,7 +64,6 @@ function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefiniti
       case 'imageMap':
         return <FormikFormField {...common} touched={formik.submitCount > 0 || !!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <ImageMapTable {...ip} onTouch={touch} def={def} stage={formik.values as any} />} />;
       case 'trafficSteps':
-        if (values.deploymentPreference !== 'Custom') return null;
         return <FormikFormField {...common} touched={!!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <TrafficStepsTable {...ip} onTouch={touch} />} />;
       case 'stringList':
         return <FormikFormField {...common} touched={!!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <StringListTable {...ip} onTouch={touch} addLabel="Add alarm" />} />;

@@ -12,15 +12,30 @@ export function isJsonValued(p: StageParameter): boolean {
 
 /** The SpEL that puts one parameter into the webhook payload (JSON text as written; strings through `#toJson`). */
 export function payloadExpression(p: StageParameter): string {
-  return isJsonValued(p) ? `\${parameterValues['${p.name}']}` : `\${#toJson(parameterValues['${p.name}'])}`;
+  const value = isJsonValued(p) ? `parameterValues['${p.name}']` : `#toJson(parameterValues['${p.name}'])`;
+  if (!p.sendWhen) return `\${${value}}`;
+  const { param, equals, notEquals } = p.sendWhen;
+  const test = equals !== undefined ? `== '${equals}'` : `!= '${notEquals}'`;
+  return `\${parameterValues['${param}'] ${test} ? ${value} : 'null'}`;
 }
 
-/** The payload template Orca evaluates: one JSON object, one line per body property. */
+type Tree = { [key: string]: Tree | string };
+
+/** The payload template Orca evaluates: one JSON object, one line per body property (nested for dotted targets). */
 export function payloadTemplate(def: StageDefinition): string {
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(def.fixedBody ?? {})) lines.push(`  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  for (const p of def.parameters.filter((q) => q.in === 'body')) lines.push(`  ${JSON.stringify(p.target)}: ${payloadExpression(p)}`);
-  return `{\n${lines.join(',\n')}\n}\n`;
+  const tree: Tree = {};
+  for (const [k, v] of Object.entries(def.fixedBody ?? {})) tree[k] = JSON.stringify(v);
+  for (const p of def.parameters.filter((q) => q.in === 'body')) {
+    const keys = p.target.split('.');
+    let node = tree;
+    for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Tree;
+    node[keys.at(-1)!] = payloadExpression(p);
+  }
+  const render = (t: Tree, indent: string): string =>
+    `{\n${Object.entries(t)
+      .map(([k, v]) => `${indent}  ${JSON.stringify(k)}: ${typeof v === 'string' ? v : render(v, indent + '  ')}`)
+      .join(',\n')}\n${indent}}`;
+  return render(tree, '') + '\n';
 }
 
 /** The URL with path parameters filled from `parameterValues`. */

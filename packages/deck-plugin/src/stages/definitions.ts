@@ -45,13 +45,15 @@ export interface StageParameter {
   default?: string;
   /** Where the value goes: a property of the request body, or a path parameter. */
   in: 'body' | 'path';
-  /** The body property (top level) or path parameter name it fills. */
+  /** The body property (dotted for nested: `gates.alarms`) or path parameter name it fills. */
   target: string;
   options?: readonly string[];
   min?: number;
   max?: number;
   /** For `account`: which accounts to offer. */
   capability?: 'ecs' | 'lambda' | 'aws';
+  /** Sent only when another parameter has (or has not) a value; `null` otherwise (e.g. steps only for a Custom plan). */
+  sendWhen?: { param: string; equals?: string; notEquals?: string };
 }
 
 export interface StageDefinition {
@@ -163,20 +165,20 @@ export const stageDefinitions: readonly StageDefinition[] = [
       'outrigger publishes the version (when code or configuration changed), applies provisioned concurrency before ' +
       'the first shift, then moves the alias weight step by step. During each bake interval the named CloudWatch alarms ' +
       'are checked; any alarm in ALARM returns the alias to the old version and the task fails naming the alarm. The ' +
-      'rollout survives restarts of outrigger.',
-    operationId: 'deployLambdaProgressive',
+      'rollout survives restarts of outrigger; a second rollout on the same alias is refused.',
+    operationId: 'startLambdaRollout',
     method: 'post',
-    path: '/aws/ops/deployLambdaProgressive',
+    path: '/lambda/rollouts',
     completion: 'task',
     producesArtifacts: false,
     parameters: [
       { name: 'account', label: 'Account', help: 'The AWS account of the function (Lambda enabled).', type: 'account', capability: 'lambda', required: true, in: 'body', target: 'credentials' },
       { name: 'region', label: 'Region', help: 'The region of the function.', type: 'region', required: true, in: 'body', target: 'region' },
-      { name: 'functionName', label: 'Function', help: 'The function name (or ARN).', type: 'string', required: true, in: 'body', target: 'functionName' },
+      { name: 'functionName', label: 'Function', help: 'The function name.', type: 'string', required: true, in: 'body', target: 'functionName' },
       { name: 'aliasName', label: 'Alias', help: 'The alias whose traffic moves to the new version.', type: 'string', required: true, default: 'live', in: 'body', target: 'aliasName' },
-      { name: 'targetVersion', label: 'Target version', help: 'The version to roll out; `$LATEST` publishes one now (only when code or configuration changed).', type: 'string', required: true, default: '$LATEST', in: 'body', target: 'version' },
+      { name: 'targetVersion', label: 'Target version', help: 'A published version number, or `$LATEST` to publish one now (only when code or configuration changed since the newest version).', type: 'string', required: true, default: '$LATEST', in: 'body', target: 'targetVersion' },
       {
-        name: 'deploymentPreference',
+        name: 'deploymentType',
         label: 'Shift plan',
         help: 'A CodeDeploy predefined configuration, or Custom to use the traffic steps below.',
         type: 'enum',
@@ -188,10 +190,12 @@ export const stageDefinitions: readonly StageDefinition[] = [
         required: true,
         default: 'Canary10Percent5Minutes',
         in: 'body',
-        target: 'deploymentPreference',
+        target: 'deploymentType',
+        sendWhen: { param: 'deploymentType', notEquals: 'Custom' },
       },
-      { name: 'steps', label: 'Traffic steps', help: 'Custom plan: the weight (percent on the new version) of each step and how long it bakes; the last step is 100.', type: 'trafficSteps', required: false, default: '[{"weight": 10, "bakeSeconds": 300}, {"weight": 100}]', in: 'body', target: 'steps' },
-      { name: 'alarms', label: 'CloudWatch alarms', help: 'Alarms checked during every bake interval; any in ALARM rolls back.', type: 'stringList', required: false, default: '[]', in: 'body', target: 'alarms' },
+      { name: 'steps', label: 'Traffic steps', help: 'Custom plan: the weight (percent on the new version) of each step and how long it bakes; weights rise and the last is 100.', type: 'trafficSteps', required: false, default: '[{"weight": 10, "bakeSeconds": 300}, {"weight": 100}]', in: 'body', target: 'steps', sendWhen: { param: 'deploymentType', equals: 'Custom' } },
+      { name: 'alarms', label: 'CloudWatch alarms', help: 'Alarms checked during every bake interval; any in ALARM rolls back.', type: 'stringList', required: false, default: '[]', in: 'body', target: 'gates.alarms' },
+      { name: 'gateIntervalSeconds', label: 'Check every (s)', help: 'Seconds between gate checks during a bake.', type: 'integer', min: 1, max: 3600, required: false, default: '60', in: 'body', target: 'gates.intervalSeconds' },
     ],
     result: 'The task history (every weight change and gate reading), its progress message (current weight), and how it ended: promoted, or rolled back with the gate, value and threshold that fired.',
   },

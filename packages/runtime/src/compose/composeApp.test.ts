@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createTestPostgres } from '../store/postgres/testPostgres.js';
 import { ConfigSchema } from '../config/configSchema.js';
 import { createLogger } from '../http/createLogger.js';
 import { composeApp } from './composeApp.js';
@@ -50,5 +51,46 @@ describe('compose with the embedded SQLite store', () => {
     b.server.closeAllConnections();
     b.server.close();
     await second.close();
+  });
+});
+
+const pg = await createTestPostgres();
+afterAll(() => pg?.drop());
+
+describe.skipIf(!pg)('compose with PostgreSQL (several replicas on one database)', () => {
+  it('serves any replica’s task from any replica, and a live replica fails a dead one’s running task within a bounded time', async () => {
+    const pgConfig = ConfigSchema.parse({
+      dataDir,
+      logging: { level: 'silent' },
+      storage: { type: 'postgres', url: pg!.url, schema: pg!.schema, heartbeatSeconds: 0.2, poolSize: 3 },
+    });
+    const [one, two] = await Promise.all([
+      composeApp({ config: pgConfig, logger, providers: [], ownerId: 'replica-1' }),
+      composeApp({ config: pgConfig, logger, providers: [], ownerId: 'replica-2' }),
+    ]);
+    const [a, b] = [await listen(one), await listen(two)];
+    const done = await one.tasks.submit({ operation: 'createServerGroup', requestId: 'cr-1' }, async () => ({ ok: 1 }));
+    const hung = await one.tasks.submit({ operation: 'createLambdaFunction' }, () => new Promise(() => {}));
+    // The same clientRequestId on the other replica is the same task.
+    const again = await two.tasks.submit({ operation: 'createServerGroup', requestId: 'cr-1' }, async () => ({ ok: 2 }));
+    expect(again).toMatchObject({ created: false, task: { id: done.task.id } });
+    await vi.waitFor(async () => expect((await (await fetch(`${b.url}/task/${done.task.id}`)).json())).toMatchObject({ status: { completed: true, failed: false }, resultObjects: [{ ok: 1 }] }));
+    expect((await (await fetch(`${b.url}/task/${hung.task.id}`)).json())).toMatchObject({ status: { completed: false } });
+
+    // Replica 1 dies: its connections go, its heartbeats stop. Replica 2 notices after 3 silent heartbeats.
+    a.server.closeAllConnections();
+    a.server.close();
+    await one.deps.postgres!.close();
+    await vi.waitFor(
+      async () => {
+        const t = (await (await fetch(`${b.url}/task/${hung.task.id}`)).json()) as any;
+        expect(t).toMatchObject({ status: { completed: true, failed: true, retryable: true } });
+        expect(t.resultObjects[0].message).toContain('owner replica-1');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    b.server.closeAllConnections();
+    b.server.close();
+    await two.close();
   });
 });
