@@ -53,6 +53,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/task/{id}:resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a failed, retryable task under the same id (what Orca's MonitorKatoTask calls).
+         * @description clouddriver's `POST /task/{id}:resume` (OperationsController). The operation continues from its step journal:
+         *     a step that took effect is not repeated. A task that is already running again answers its reference as well.
+         *     A task that did not fail retryably is a 400 (clouddriver's "Task is not retryable"); an unknown id is a 404.
+         *     Needs WRITE on the task's account.
+         */
+        post: operations["resumeTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{id}": {
         parameters: {
             query?: never;
@@ -2397,6 +2420,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    resumeTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id, as returned in `TaskRef.id`. */
+                id: components["parameters"]["TaskIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task continues. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The caller may not write the task's account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: components["responses"]["NotFound"];
