@@ -25,6 +25,8 @@ export interface ChangeFeedDeps {
   silenceMs: number;
   /** Long-poll wait per ReceiveMessage (s, at most 20). */
   waitTimeSeconds: number;
+  /** Waits for the account's call budget before each SQS call (SQS calls are AWS calls of the account too). */
+  take?: () => Promise<void>;
   /** Counts each message's outcome (metrics). */
   onOutcome?: (outcome: FeedOutcome) => void;
   /** An event older than the entry by this much is skipped (allows for clock skew between AWS and this host). */
@@ -120,6 +122,7 @@ export class ChangeFeed {
 
   /** One ReceiveMessage (long poll) and the handling of what it returned. */
   async pollOnce(signal?: AbortSignal): Promise<void> {
+    await this.deps.take?.();
     const got = (await this.deps.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.deps.queueUrl,
@@ -151,6 +154,7 @@ export class ChangeFeed {
       }),
     );
     if (done.length) {
+      await this.deps.take?.();
       const res = (await this.deps.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.deps.queueUrl, Entries: done }))) as DeleteMessageBatchCommandOutput;
       for (const f of res.Failed ?? []) this.deps.logger.warn({ queueUrl: this.deps.queueUrl, code: f.Code, message: f.Message }, 'lambda change feed: could not delete a handled message');
     }

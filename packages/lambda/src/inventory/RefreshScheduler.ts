@@ -313,9 +313,10 @@ class Lane {
         }
       }
       for (;;) {
+        // Re-evaluated at least every minute: the step shrinks as a cold start adds functions.
         const due = started + (this.readAt.size ? this.detailMs / this.readAt.size : this.detailMs);
         if (signal.aborted || this.clock.now() >= due) break;
-        await sleepUntil(this.clock, due - this.clock.now(), signal, this.wake.signal);
+        await sleepUntil(this.clock, Math.min(due - this.clock.now(), 60_000), signal, this.wake.signal);
       }
     }
   }

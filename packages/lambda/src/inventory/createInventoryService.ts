@@ -77,6 +77,7 @@ export function createInventoryService(deps: {
       onHealth: (healthy) => scheduler.setFeedHealthy(lane.account.name, lane.region, healthy),
       silenceMs: feedCfg.silenceSeconds * 1000,
       waitTimeSeconds: feedCfg.waitTimeSeconds,
+      take: () => scheduler.budget(lane.account.name)?.take(true) ?? Promise.resolve(),
       onOutcome: (outcome: FeedOutcome) => outcomes.inc({ account: lane.account.name, region: lane.region, outcome }),
     });
     return feed;
