@@ -50,6 +50,29 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// The PostgreSQL suites run against OUTRIGGER_TEST_PG_URL (default: the local server's `test` database). With no
+// server they skip, said here in one line; OUTRIGGER_TEST_PG_REQUIRED=1 (set by .ci/run) makes that a failure.
+const pgUrl = process.env.OUTRIGGER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgDown = await (async () => {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    return err?.message || String(err);
+  } finally {
+    await client.end().catch(() => {});
+  }
+})();
+if (pgDown && process.env.OUTRIGGER_TEST_PG_REQUIRED === '1') {
+  console.error(`npm test: PostgreSQL at ${pgUrl} does not answer (${pgDown}) and OUTRIGGER_TEST_PG_REQUIRED=1; start it or set OUTRIGGER_TEST_PG_URL.`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+if (pgDown) console.log(`npm test: PostgreSQL at ${pgUrl} does not answer (${pgDown}); skipping the PostgreSQL suites (set OUTRIGGER_TEST_PG_URL to run them).`);
+
 const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-test-'));
 const report = path.join(dir, 'vitest.json');
 const vitest = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);

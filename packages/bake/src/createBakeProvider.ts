@@ -31,6 +31,7 @@ import { bindApplyImageRetention } from './operations/ApplyImageRetention.js';
 import { bindBakeManifest } from './operations/BakeManifest.js';
 import { bindGetBakeryInstanceStatus } from './operations/GetBakeryInstanceStatus.js';
 import { bindGetBakeryAllStatus } from './operations/GetBakeryAllStatus.js';
+import type { BakeStore } from './store/BakeStore.js';
 import { SqliteBakeStore } from './store/SqliteBakeStore.js';
 
 /** The templates shipped with this package (source layout, or next to the bundled server). */
@@ -41,7 +42,7 @@ export function shippedTemplatesDir(): string {
 
 export interface BakeProvider extends Provider {
   service: BakeService;
-  store: SqliteBakeStore;
+  store: BakeStore;
   config: BakeConfig;
   /** One pass of the reaper (also run at start and every `bake.aws.reaper.intervalMinutes`). */
   reap(): Promise<void>;
@@ -52,7 +53,7 @@ export interface BakeProvider extends Provider {
  */
 export function createBakeProvider(deps: ProviderDeps): BakeProvider {
   const config = parseConfigSection(BakeConfigSchema, deps.config.bake, { source: deps.configSource, keyPath: ['bake'] });
-  const store = new SqliteBakeStore(deps.database ?? openSqlite(':memory:'));
+  const store: BakeStore = new SqliteBakeStore(deps.database ?? openSqlite(':memory:'));
   const templateDirs = [...(config.templatesDir ? [path.resolve(config.templatesDir)] : []), shippedTemplatesDir()];
 
   const accountFor = (name: string | undefined): AccountConfig => {

@@ -6,3 +6,5 @@ export { BakeConfigSchema } from './config/BakeConfigSchema.js';
 export type { BakeConfig } from './config/BakeConfigSchema.js';
 export { parseMachineReadable, parseLine, amazonImages, fileArtifacts } from './packer/parseMachineReadable.js';
 export type { PackerArtifact, PackerLine, PackerRunSummary, RegionImage } from './packer/parseMachineReadable.js';
+export type { BakeStore } from './store/BakeStore.js';
+export type { BakeRecord, BakeRecipeRecord, LogLine } from './store/BakeRecord.js';

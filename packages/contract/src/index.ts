@@ -101,3 +101,22 @@ export type {
   InstanceStatus,
   PackageArtifact,
 } from './schemas/bake.js';
+export { AccountSummarySchema, PluginInfoSchema, PluginReleaseSchema } from './schemas/plugins.js';
+export type { AccountSummary, PluginInfo, PluginRelease } from './schemas/plugins.js';
+export {
+  DeployLambdaProgressiveDescriptionSchema,
+  LAMBDA_DEPLOYMENT_TYPES,
+  LambdaInvokeCheckSchema,
+  LambdaMetricGateSchema,
+  LambdaRolloutControlSchema,
+  LambdaRolloutEventSchema,
+  LambdaRolloutGatesSchema,
+  LambdaRolloutHooksSchema,
+  LambdaRolloutSchema,
+  LambdaShiftStepSchema,
+  LifecycleEventHookExecutionStatusResultSchema,
+  LifecycleEventHookExecutionStatusSchema,
+  ListLambdaRolloutsQuerySchema,
+  RolloutIdParamsSchema,
+} from './schemas/lambdaRollout.js';
+export type { DeployLambdaProgressiveDescription, LambdaDeploymentType, LambdaRolloutEvent, LambdaRolloutView } from './schemas/lambdaRollout.js';

@@ -4,6 +4,8 @@ import { bakeOperations } from './operations/bake.js';
 import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
 import { lambdaOperations } from './operations/lambda.js';
+import { pluginOperations } from './operations/plugins.js';
+import { lambdaRolloutOperations } from './operations/lambdaRollout.js';
 
 /**
  * The operation table, keyed by operationId. Its type requires exactly the spec's operationIds: a missing or extra
@@ -13,7 +15,9 @@ export const operations = {
   ...coreOperations,
   ...ecsOperations,
   ...lambdaOperations,
+  ...lambdaRolloutOperations,
   ...bakeOperations,
+  ...pluginOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;

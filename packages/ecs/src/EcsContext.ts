@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseConfigSection, type AccountConfig, type ProviderDeps } from '@outrigger/runtime';
 import { EcsConfigSchema, type EcsConfig } from './config/EcsConfigSchema.js';
-import { InMemoryRenderStore, SqliteRenderStore, type RenderStore } from './renders/RenderStore.js';
+import { InMemoryRenderStore, PostgresRenderStore, SqliteRenderStore, type RenderStore } from './renders/RenderStore.js';
 
 /** What every ECS operation needs: the provider deps, the parsed `ecs:` config and the render store. */
 export interface EcsContext {
@@ -22,10 +22,16 @@ export function createEcsContext(deps: ProviderDeps, opts: { sleep?: (ms: number
   return {
     deps,
     config,
-    renders: deps.database ? new SqliteRenderStore(deps.database, config.renders.retentionDays * 86_400_000) : new InMemoryRenderStore(),
+    renders: renderStoreFor(deps, config.renders.retentionDays * 86_400_000),
     ...(githubToken ? { githubToken } : {}),
     accountByName: (name) => deps.config.aws.accounts.find((a) => a.name === name),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   };
+}
+
+function renderStoreFor(deps: ProviderDeps, retentionMs: number): RenderStore {
+  if (deps.postgres) return new PostgresRenderStore(deps.postgres, retentionMs);
+  if (deps.database) return new SqliteRenderStore(deps.database, retentionMs);
+  return new InMemoryRenderStore(retentionMs);
 }

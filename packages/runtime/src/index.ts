@@ -43,6 +43,9 @@ export { errorBody, errorHandler, notFoundHandler } from './http/errorHandler.js
 export type { Provider, ProviderDeps } from './provider/Provider.js';
 export { openSqlite } from './store/openSqlite.js';
 export type { SqliteDatabase } from './store/openSqlite.js';
+export { openPostgres, redactUrl } from './store/postgres/openPostgres.js';
+export type { Migrations, PgDatabase, PgQueryable, PostgresOptions } from './store/postgres/openPostgres.js';
+export { PostgresTaskStore } from './tasks/PostgresTaskStore.js';
 export { createTaskRunner } from './tasks/createTaskRunner.js';
 export type { Submission, TaskContext, TaskRunner, TaskWork } from './tasks/createTaskRunner.js';
 export { InMemoryTaskStore } from './tasks/InMemoryTaskStore.js';

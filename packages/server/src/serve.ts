@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { loadConfig } from '@outrigger/runtime';
+import { loadConfig, redactUrl, type OutriggerConfig } from '@outrigger/runtime';
 import { compose, type Composed } from './compose.js';
 import { createClouddriverPassthrough } from './createClouddriverPassthrough.js';
 
@@ -49,7 +49,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
   const shownHost = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
   await composed.start({ baseUrl: url });
-  print(`outrigger listening on ${url} (config: ${source}, storage: ${config.storage.type}${config.storage.type === 'sqlite' ? ` under ${composed.deps.dataDir}` : ''})`);
+  print(`outrigger listening on ${url} (config: ${source}, storage: ${describeStorage(config.storage, composed.deps.dataDir)})`);
   print(`API reference: ${url}/api-docs   health: ${url}/health   metrics: ${url}/metrics`);
   if (composed.providers.length) print(`providers: ${composed.providers.map((p) => p.name).join(', ')}`);
   if (clouddriverUrl) print(`forwarding every other request to clouddriver at ${clouddriverUrl}`);
@@ -65,4 +65,10 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       await closed;
     })());
   return { composed, server, url, stop };
+}
+
+function describeStorage(storage: OutriggerConfig['storage'], dataDir: string): string {
+  if (storage.type === 'sqlite') return `sqlite under ${dataDir}`;
+  if (storage.type === 'postgres') return `postgres ${redactUrl(storage.url ?? '')} schema ${storage.schema}`;
+  return storage.type;
 }

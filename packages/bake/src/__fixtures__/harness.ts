@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigSchema, type AwsClientFactory } from '@outrigger/runtime';
-import { compose } from '@outrigger/server';
+import { composeApp, ConfigSchema, type AwsClientFactory } from '@outrigger/runtime';
 import { createBakeProvider, type BakeProvider } from '../createBakeProvider.js';
 
 export const fixtureTemplates = fileURLToPath(new URL('../../fixtures/templates/', import.meta.url));
@@ -12,7 +11,7 @@ export const fixtureTemplates = fileURLToPath(new URL('../../fixtures/templates/
 /** Composes the bake provider alone on loopback with a temp data dir and the fixture templates. */
 export async function startBakery(bake: Record<string, unknown> = {}, extra: { aws?: AwsClientFactory; config?: Record<string, unknown>; dataDir?: string } = {}) {
   const dataDir = extra.dataDir ?? mkdtempSync(path.join(tmpdir(), 'outrigger-bake-'));
-  const c = await compose({
+  const c = await composeApp({
     config: ConfigSchema.parse({
       dataDir,
       logging: { level: 'silent' },

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '@outrigger/runtime';
 import type { BakeRecord, LogLine } from './BakeRecord.js';
+import type { BakeStore } from './BakeStore.js';
 
 interface Row {
   id: string;
@@ -61,7 +62,7 @@ function fromRow(r: Row): BakeRecord {
  * Bake records, their logs and the image → bake index in SQLite (`deps.database`, or a private in-memory database).
  * All calls are synchronous, so a check-then-insert in one call cannot interleave with another request.
  */
-export class SqliteBakeStore {
+export class SqliteBakeStore implements BakeStore {
   constructor(private readonly db: SqliteDatabase) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS bake_bakes (

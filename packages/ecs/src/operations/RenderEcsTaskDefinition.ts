@@ -103,7 +103,7 @@ export async function renderEcsTaskDefinition(ctx: EcsContext, body: EcsRenderRe
   let url = '';
   const artifacts: EcsRenderResponse['artifacts'] = [];
   if (r.ok && r.taskDefinition) {
-    ctx.renders.put({ id, taskDefinition: r.taskDefinition as Record<string, unknown>, createdAt: Date.now() });
+    await ctx.renders.put({ id, taskDefinition: r.taskDefinition as Record<string, unknown>, createdAt: Date.now() });
     url = `${ctx.deps.baseUrl().replace(/\/+$/, '')}/ecs/renders/${id}/taskDefinition.json`;
     artifacts.push(...renderArtifacts(r.taskDefinition, url, id));
   }

@@ -1,25 +1,35 @@
 import { openSqlite } from '@outrigger/runtime';
-import { describe, expect, it } from 'vitest';
-import { InMemoryRenderStore, SqliteRenderStore, type RenderStore } from './RenderStore.js';
+import { createTestPostgres } from '@outrigger/runtime/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InMemoryRenderStore, PostgresRenderStore, SqliteRenderStore } from './RenderStore.js';
+import { runRenderStoreCases } from './renderStore.cases.js';
 
-const cases: [string, () => RenderStore][] = [
-  ['InMemoryRenderStore', () => new InMemoryRenderStore(2)],
-  ['SqliteRenderStore', () => new SqliteRenderStore(openSqlite(':memory:'), 1000)],
-];
+runRenderStoreCases('InMemoryRenderStore', (retention) => new InMemoryRenderStore(retention));
+runRenderStoreCases('SqliteRenderStore', (retention) => new SqliteRenderStore(openSqlite(':memory:'), retention));
 
-describe.each(cases)('%s', (_name, make) => {
-  it('keeps and returns renders by id', () => {
-    const s = make();
-    s.put({ id: 'a', taskDefinition: { family: 'x' }, createdAt: 1 });
-    expect(s.get('a')).toEqual({ id: 'a', taskDefinition: { family: 'x' }, createdAt: 1 });
-    expect(s.get('nope')).toBeUndefined();
+describe('InMemoryRenderStore', () => {
+  it('also keeps at most `max` renders, oldest out first', async () => {
+    const s = new InMemoryRenderStore(1e12, 2);
+    for (const id of ['a', 'b', 'c']) await s.put({ id, taskDefinition: {}, createdAt: 1 });
+    expect(await s.get('a')).toBeUndefined();
+    expect(await s.get('c')).toBeDefined();
   });
-  it('forgets old renders (by count in memory, by age in SQLite)', () => {
-    const s = make();
-    s.put({ id: 'a', taskDefinition: {}, createdAt: 1 });
-    s.put({ id: 'b', taskDefinition: {}, createdAt: 2 });
-    s.put({ id: 'c', taskDefinition: {}, createdAt: 5000 });
-    expect(s.get('a')).toBeUndefined();
-    expect(s.get('c')).toBeDefined();
+});
+
+const pg = await createTestPostgres();
+afterAll(() => pg?.drop());
+describe.skipIf(!pg)('PostgreSQL', () => {
+  runRenderStoreCases('PostgresRenderStore', async (retention) => {
+    const db = pg!.open();
+    const s = new PostgresRenderStore(db, retention);
+    await s.get('warm-up');
+    await db.query('TRUNCATE ecs_renders');
+    return s;
+  });
+
+  it('serves a render put by one replica from another', async () => {
+    const [one, two] = [new PostgresRenderStore(pg!.open()), new PostgresRenderStore(pg!.open())];
+    await one.put({ id: 'shared', taskDefinition: { family: 'web' }, createdAt: Date.now() });
+    expect(await two.get('shared')).toMatchObject({ taskDefinition: { family: 'web' } });
   });
 });

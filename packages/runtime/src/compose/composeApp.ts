@@ -12,10 +12,12 @@ import { createLogger } from '../http/createLogger.js';
 import { createMetrics } from '../http/createMetrics.js';
 import type { Provider, ProviderDeps } from '../provider/Provider.js';
 import { openSqlite, type SqliteDatabase } from '../store/openSqlite.js';
+import { openPostgres, type PgDatabase } from '../store/postgres/openPostgres.js';
+import { PostgresTaskStore } from '../tasks/PostgresTaskStore.js';
 import { createTaskRunner, type TaskRunner } from '../tasks/createTaskRunner.js';
 import { InMemoryTaskStore } from '../tasks/InMemoryTaskStore.js';
 import { SqliteTaskStore } from '../tasks/SqliteTaskStore.js';
-import type { TaskStore } from '../tasks/TaskStore.js';
+import type { TaskRecord, TaskStore } from '../tasks/TaskStore.js';
 
 export interface ComposeOptions {
   config: OutriggerConfig;
@@ -46,8 +48,6 @@ export interface Composed {
   close(): Promise<void>;
 }
 
-/** How long a task may go without its owner's heartbeat before another process calls it orphaned. */
-const HEARTBEAT_MS = 10_000;
 
 /**
  * config → logger → store → task runner → AWS clients → auth → providers → app. All wiring of one outrigger process
@@ -59,10 +59,25 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const metrics = createMetrics();
   const dataDir = path.resolve(config.dataDir);
   let database: SqliteDatabase | undefined;
+  let postgres: PgDatabase | undefined;
   let taskStore: TaskStore;
+  const heartbeatMs = config.storage.heartbeatSeconds * 1000;
   if (config.storage.type === 'sqlite') {
     database = openSqlite(config.storage.path ?? path.join(dataDir, 'outrigger.db'));
     taskStore = new SqliteTaskStore(database);
+  } else if (config.storage.type === 'postgres') {
+    postgres = openPostgres({
+      url: config.storage.url!,
+      ...(config.storage.password !== undefined ? { password: config.storage.password } : {}),
+      schema: config.storage.schema,
+      max: config.storage.poolSize,
+    });
+    try {
+      taskStore = await PostgresTaskStore.open(postgres);
+    } catch (err) {
+      await postgres.close().catch(() => {});
+      throw err;
+    }
   } else {
     taskStore = new InMemoryTaskStore();
   }
@@ -84,6 +99,8 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     taskStore,
     bind,
     ...(database ? { database } : {}),
+    ...(postgres ? { postgres } : {}),
+    heartbeatMs,
     dataDir,
     baseUrl: () => baseUrl,
   };
@@ -103,11 +120,27 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     logger,
     metrics,
     openapiDocument,
-    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
+    routers: [createCoreRouter({ bind, store: taskStore, tasks, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
     ...(fallback ? { fallback } : {}),
   });
 
   let heartbeat: NodeJS.Timeout | undefined;
+  const orphanMessage = (t: TaskRecord) =>
+    `outrigger stopped while this task was running (owner ${t.ownerId}, last seen ${new Date(t.heartbeatMs).toISOString()}); ` +
+    (tasks.canResume(t)
+      ? `the ${t.operation} operation continues from its last recorded step when resumed (POST /task/${t.id}:resume, which Orca calls by itself).`
+      : `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`);
+  /** Fails the tasks of owners silent for 3 heartbeats (on PostgreSQL: replicas that died). */
+  const sweepOrphans = async (staleBeforeMs: number) => {
+    const orphans = await taskStore.failOrphans({
+      exceptOwnerId: tasks.ownerId,
+      staleBeforeMs,
+      now: Date.now(),
+      message: orphanMessage,
+      retryable: (t) => tasks.canResume(t),
+    });
+    if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed`);
+  };
   return {
     app,
     config,
@@ -121,17 +154,12 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       const now = Date.now();
       // SQLite is one process's file: every unfinished task of another owner is an orphan. Elsewhere, wait for a
       // missed heartbeat.
-      const staleBeforeMs = config.storage.type === 'sqlite' ? now + 1 : now - 3 * HEARTBEAT_MS;
-      const orphans = await taskStore.failOrphans({
-        exceptOwnerId: tasks.ownerId,
-        staleBeforeMs,
-        now,
-        message: (t) =>
-          `outrigger stopped while this task was running (owner ${t.ownerId}, last seen ${new Date(t.heartbeatMs).toISOString()}); ` +
-          `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`,
-      });
-      if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed and retryable`);
-      heartbeat = setInterval(() => void taskStore.heartbeat(tasks.ownerId, Date.now()).catch(() => {}), HEARTBEAT_MS);
+      await sweepOrphans(config.storage.type === 'sqlite' ? now + 1 : now - 3 * heartbeatMs);
+      heartbeat = setInterval(() => {
+        void taskStore.heartbeat(tasks.ownerId, Date.now()).catch((err) => logger.warn({ err }, 'task heartbeat failed'));
+        // Other replicas share the database: their dead owners' tasks are found while this one runs.
+        if (postgres) void sweepOrphans(Date.now() - 3 * heartbeatMs).catch((err) => logger.warn({ err }, 'orphan sweep failed'));
+      }, heartbeatMs);
       heartbeat.unref();
       for (const p of providers) await p.start?.();
     },
@@ -141,6 +169,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       for (const p of [...providers].reverse()) await p.stop?.().catch((err) => logger.warn({ err, provider: p.name }, 'provider stop failed'));
       await taskStore.close();
       database?.close();
+      await postgres?.close();
     },
   };
 }

@@ -47,11 +47,26 @@ export const ConfigSchema = z.object({
   dataDir: z.string().default('./.outrigger'),
   storage: z
     .object({
-      type: z.enum(['sqlite', 'memory']).default('sqlite'),
+      /** `sqlite` (default, one process), `memory` (tests), or `postgres` (several replicas on one database). */
+      type: z.enum(['sqlite', 'memory', 'postgres']).default('sqlite'),
       /** SQLite file; defaults to `<dataDir>/outrigger.db`. */
       path: z.string().optional(),
+      /** PostgreSQL connection URL (`postgres://user:${PGPASSWORD}@host:5432/db`), for `type: postgres`. */
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+      /** PostgreSQL password, overriding the URL's (write `${VAR}`), so special characters need no escaping. */
+      password: z.string().optional(),
+      /** PostgreSQL schema holding outrigger's tables (created at start if missing). */
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain lower-case identifier').default('public'),
+      /** Connections per replica. */
+      poolSize: z.number().int().min(2).max(100).default(10),
+      /**
+       * How often a replica renews its leases (tasks, bakes, pollers). A replica silent for 3 periods is dead: the
+       * others adopt its work.
+       */
+      heartbeatSeconds: z.number().positive().max(300).default(10),
     })
-    .default({ type: 'sqlite' }),
+    .refine((s) => s.type !== 'postgres' || s.url, { message: 'url is required when type is postgres', path: ['url'] })
+    .default({ type: 'sqlite', schema: 'public', poolSize: 10, heartbeatSeconds: 10 }),
   logging: z
     .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

@@ -78,6 +78,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: p, env: {} })).toThrow(/server\.baseUrl: environment variable PUBLIC_URL is not set/);
   });
 
+  it('selects PostgreSQL with storage.type postgres, the password from ${VAR}, and requires the url', () => {
+    const p = file('pg.yml', 'storage:\n  type: postgres\n  url: postgres://outrigger:${PGPASSWORD}@db:5432/outrigger\n  schema: outrigger\n');
+    const { config } = loadConfig({ file: p, env: { PGPASSWORD: 'p@ss' } });
+    expect(config.storage).toMatchObject({ type: 'postgres', url: 'postgres://outrigger:p@ss@db:5432/outrigger', schema: 'outrigger', heartbeatSeconds: 10 });
+    const missing = file('pg-missing.yml', 'storage:\n  type: postgres\n');
+    expect(() => loadConfig({ file: missing, env: {} })).toThrow(/storage\.url: url is required when type is postgres/);
+  });
+
   it('requires fiat.baseUrl when fiat is enabled', () => {
     const p = file('fiat.yml', 'auth:\n  fiat:\n    enabled: true\n');
     expect(() => loadConfig({ file: p, env: {} })).toThrow(/auth\.fiat\.baseUrl: baseUrl is required when fiat is enabled/);

@@ -38,9 +38,9 @@ export interface BindDeps {
 
 export type BindOperation = <K extends OperationId>(router: Router, operationId: K, handler: OperationHandler<K>) => void;
 
-/** `/task/{id}` → `/task/:id`. */
+/** `/task/{id}` → `/task/:id`; a literal colon (`/task/{id}:resume`) is escaped for express. */
 export function toExpressPath(specPath: string): string {
-  return specPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+  return specPath.replace(/:/g, '\\:').replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
 /**
@@ -62,7 +62,8 @@ export function createOperationBinder(deps: BindDeps): BindOperation {
       if (!def.body || def.rawBody) return next();
       const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
       if (!hasBody) return next();
-      if (!req.is(['application/json', 'application/*+json'])) {
+      // AWS SDKs post JSON as application/x-amz-json-1.x (the CodeDeploy hook status door).
+      if (!req.is(['application/json', 'application/*+json', 'application/x-amz-json-1.0', 'application/x-amz-json-1.1'])) {
         return next(
           new UnsupportedMediaTypeError(`${operationId} accepts application/json, not ${req.headers['content-type'] ?? 'a body without Content-Type'}`, {
             errors: [{ field: '$.headers.content-type', message: 'expected application/json' }],

@@ -7,6 +7,7 @@ import type { BindOperation } from '../http/bindOperation.js';
 import type { HealthCheck } from '../http/createCoreRouter.js';
 import type { Metrics } from '../http/createMetrics.js';
 import type { SqliteDatabase } from '../store/openSqlite.js';
+import type { PgDatabase } from '../store/postgres/openPostgres.js';
 import type { TaskRunner } from '../tasks/createTaskRunner.js';
 import type { TaskStore } from '../tasks/TaskStore.js';
 
@@ -24,6 +25,10 @@ export interface ProviderDeps {
   bind: BindOperation;
   /** The embedded database (SQLite), when `storage.type` is `sqlite`; providers keep their own tables in it. */
   database?: SqliteDatabase;
+  /** The shared PostgreSQL database, when `storage.type` is `postgres`; providers migrate and keep their tables there. */
+  postgres?: PgDatabase;
+  /** How often this replica renews its leases; a replica silent for 3 periods is dead to the others. */
+  heartbeatMs: number;
   /** Absolute data directory (`dataDir`), for files a provider keeps (bake logs, rendered artifacts). */
   dataDir: string;
   /** The public base URL of this server (for `Location` headers and artifact references). */

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { BakeRequest, BakeStatus } from '@outrigger/contract';
+import { InputError, NotFoundError } from '@outrigger/runtime';
+import type { BakeConfig } from '../config/BakeConfigSchema.js';
+import { findSecrets } from '../recipe/findSecrets.js';
+import { resolveRecipe, type RecipeDeps } from '../recipe/resolveRecipe.js';
+import type { BakeRecord } from '../store/BakeRecord.js';
+import type { BakeStore } from '../store/BakeStore.js';
+import type { BakeQueue } from './createBakeQueue.js';
+import type { PackerIdentity } from './createPackerIdentity.js';
+import type { ValidationCache } from './createValidationCache.js';
+import { providerFor } from './enabledProviders.js';
+import { writeVarFile } from './writeVarFile.js';
+
+export interface SubmitOptions {
+  rebake: boolean;
+  executionId?: string;
+  user?: string;
+}
+
+/** What a bake request must pass before it is queued: secrets, provider, recipe, dedupe, `packer validate`. */
+export interface BakeAdmission {
+  /** The bake this request names: an identical running or successful one, or a new queued one. */
+  submit(region: string, request: BakeRequest, options: SubmitOptions): Promise<BakeRecord>;
+  /** Rosco's `DELETE /bake`: the newest bake with this request's key is no longer reused. */
+  forget(region: string, request: BakeRequest): Promise<string>;
+}
+
+export function createBakeAdmission(deps: {
+  config: BakeConfig;
+  store: BakeStore;
+  queue: BakeQueue;
+  validation: ValidationCache;
+  identity: PackerIdentity;
+  recipeDeps: RecipeDeps;
+  bakesDir: string;
+  now: () => number;
+}): BakeAdmission {
+  const { config, store, queue, validation, identity, recipeDeps, bakesDir, now } = deps;
+  return {
+    async submit(region, request, options) {
+      const secrets = findSecrets(request);
+      if (secrets.length) {
+        throw new InputError('Bake request refused: it carries credentials, and secrets are never baked into images', {
+          errors: secrets.map((s) => ({ field: s.field, message: `looks like ${s.kind}; pass it at boot time (instance role, secret store), not in the bake` })),
+        });
+      }
+      const provider = providerFor(config, request);
+      const id = randomUUID();
+      const runDir = path.join(bakesDir, id);
+      const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: id, runDir });
+      // Dedupe early: an identical running or successful bake is returned without validating again.
+      if (!options.rebake) {
+        const existing = store.findReusable(recipe.key);
+        if (existing) return existing;
+      }
+      const validateDir = path.join(bakesDir, '.validate', id);
+      try {
+        await validation.validate(recipe, writeVarFile(validateDir, recipe.variables));
+      } finally {
+        rmSync(validateDir, { recursive: true, force: true });
+      }
+      // Synchronous from here: no other request can interleave between the lookup and the insert.
+      if (!options.rebake) {
+        const existing = store.findReusable(recipe.key);
+        if (existing) return existing;
+      }
+      const t = now();
+      const record: BakeRecord = {
+        id,
+        bakeKey: recipe.key,
+        region,
+        provider,
+        state: 'RUNNING',
+        phase: 'queued',
+        ...(options.executionId ? { executionId: options.executionId } : {}),
+        ...(options.user ? { user: options.user } : {}),
+        recipe: {
+          template: recipe.template,
+          varFiles: recipe.varFiles,
+          variables: recipe.variables,
+          imageName: recipe.imageName,
+          baseImage: recipe.baseImage,
+          application: recipe.application,
+          artifactMetadata: recipe.artifactMetadata,
+          masked: recipe.masked,
+        },
+        runDir,
+        cancelRequested: false,
+        outOffset: 0,
+        imageName: recipe.imageName,
+        baseImage: recipe.baseImage,
+        images: [],
+        files: [],
+        forgotten: false,
+        createdMs: t,
+        updatedMs: t,
+      };
+      identity.remember(id, recipe.env);
+      queue.enqueue(
+        record,
+        `bake ${id} queued: template ${path.basename(recipe.template)}, base image ${recipe.baseImage}, image name ${recipe.imageName}${options.rebake ? ' (rebake)' : ''}`,
+      );
+      return store.get(id)!;
+    },
+    async forget(region, request) {
+      const provider = providerFor(config, request);
+      const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: 'forget', runDir: path.join(bakesDir, 'forget') });
+      const b = store.findLatest(recipe.key);
+      if (!b) throw new NotFoundError(`Unable to locate bake with key '${recipe.key}'.`);
+      store.update({ ...b, forgotten: true, updatedMs: now() });
+      return `Deleted bake '${recipe.key}' with id '${b.id}'.`;
+    },
+  };
+}
