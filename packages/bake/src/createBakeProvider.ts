@@ -53,6 +53,8 @@ export interface BakeProvider extends Provider {
  */
 export function createBakeProvider(deps: ProviderDeps): BakeProvider {
   const config = parseConfigSection(BakeConfigSchema, deps.config.bake, { source: deps.configSource, keyPath: ['bake'] });
+  // The local demo provider runs only on embedded defaults, or when a config file turns it on.
+  config.local.enabled ??= deps.configSource === '(defaults)';
   const store: BakeStore = new SqliteBakeStore(deps.database ?? openSqlite(':memory:'));
   const templateDirs = [...(config.templatesDir ? [path.resolve(config.templatesDir)] : []), shippedTemplatesDir()];
 
