@@ -101,3 +101,20 @@ export type {
   InstanceStatus,
   PackageArtifact,
 } from './schemas/bake.js';
+export {
+  DeployLambdaProgressiveDescriptionSchema,
+  LAMBDA_DEPLOYMENT_TYPES,
+  LambdaInvokeCheckSchema,
+  LambdaMetricGateSchema,
+  LambdaRolloutControlSchema,
+  LambdaRolloutEventSchema,
+  LambdaRolloutGatesSchema,
+  LambdaRolloutHooksSchema,
+  LambdaRolloutSchema,
+  LambdaShiftStepSchema,
+  LifecycleEventHookExecutionStatusResultSchema,
+  LifecycleEventHookExecutionStatusSchema,
+  ListLambdaRolloutsQuerySchema,
+  RolloutIdParamsSchema,
+} from './schemas/lambdaRollout.js';
+export type { DeployLambdaProgressiveDescription, LambdaDeploymentType, LambdaRolloutEvent, LambdaRolloutView } from './schemas/lambdaRollout.js';

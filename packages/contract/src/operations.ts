@@ -4,6 +4,7 @@ import { bakeOperations } from './operations/bake.js';
 import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
 import { lambdaOperations } from './operations/lambda.js';
+import { lambdaRolloutOperations } from './operations/lambdaRollout.js';
 
 /**
  * The operation table, keyed by operationId. Its type requires exactly the spec's operationIds: a missing or extra
@@ -13,6 +14,7 @@ export const operations = {
   ...coreOperations,
   ...ecsOperations,
   ...lambdaOperations,
+  ...lambdaRolloutOperations,
   ...bakeOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 

@@ -25,6 +25,7 @@ import { functionNameFor } from './naming.js';
 import type { FetchableArtifact, OperationContext } from './operations/OperationContext.js';
 import { lambdaOperationTable } from './operations/registry.js';
 import { validateDescription } from './validateDescription.js';
+import { bindRolloutRoutes } from './progressive/bindRolloutRoutes.js';
 
 export interface LambdaProviderOptions {
   /** Injected so tests never wait. */
@@ -213,6 +214,8 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     });
     return submit(entries, { principal, requestId, clientRequestId: query.clientRequestId });
   });
+
+  bindRolloutRoutes(deps, router);
 
   const readable = (p: Principal) => new Set(deps.authorizer.readableAccounts(p).filter((a) => a.lambdaEnabled).map((a) => a.name));
 

@@ -461,6 +461,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/aws/ops/deployLambdaProgressive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shifts an alias to a new version in steps (CodeDeploy's predefined configurations or a custom list), with alarm, metric and invoke gates, CodeDeploy-compatible hooks and automatic rollback.
+         * @description clouddriver's door: poll `GET /task/{id}` (Orca's Kato monitor). The task's id is also the rollout's id
+         *     (`GET /lambda/rollouts/{id}`). A second rollout on an alias that already has a running one is a 409 naming it.
+         */
+        post: operations["deployLambdaProgressive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rollouts of the accounts the caller may read, newest first. */
+        get: operations["listLambdaRollouts"];
+        put?: never;
+        /**
+         * The webhook door to `deployLambdaProgressive` (a preconfigured webhook stage posts here).
+         * @description Same body and engine as `POST /aws/ops/deployLambdaProgressive`. Answers 202 with `Location: /tasks/{id}`, the
+         *     webhook status view (`status` RUNNING, SUCCEEDED, TERMINAL or CANCELED; `message` the newest progress line).
+         */
+        post: operations["startLambdaRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rollout with every stored step, gate reading and decision. */
+        get: operations["getLambdaRollout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pauses the rollout: the bake clock stops and no weight changes until resumed; gates keep being checked. */
+        post: operations["pauseLambdaRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resumes a paused rollout; the rest of the current bake runs. */
+        post: operations["resumeLambdaRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the current bake now: the next weight change happens at once. */
+        post: operations["skipLambdaRolloutStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shifts 100 % to the new version now (the AfterAllowTraffic hook still runs). */
+        post: operations["promoteLambdaRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lambda/rollouts/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rolls back now: the alias goes back to the old version and the task fails naming the request. */
+        post: operations["rollbackLambdaRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codedeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * CodeDeploy's PutLifecycleEventHookExecutionStatus: a hook function reports Succeeded or Failed.
+         * @description Existing SAM hook functions work unchanged once their CodeDeploy client points here: set
+         *     `AWS_ENDPOINT_URL_CODEDEPLOY=https://<outrigger>/codedeploy` on the hook function. The AWS SDK's JSON 1.1 call
+         *     (`X-Amz-Target: CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus`) and plain JSON are both accepted. The
+         *     unguessable `lifecycleEventHookExecutionId` outrigger gave the hook is what authorizes the report.
+         */
+        post: operations["putLifecycleEventHookExecutionStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/aws/ops": {
         parameters: {
             query?: never;
@@ -1547,6 +1715,273 @@ export interface components {
             processedCount: number;
             processedTime: number;
         };
+        /** @description One traffic step. `weight` is the percent of the alias's traffic on the new version once the step starts. */
+        LambdaShiftStep: {
+            /** @description Percent of traffic on the new version (0 < weight ≤ 100); the last step must be 100. */
+            weight: number;
+            /** @description How long the step holds, with gates checked every `gates.intervalSeconds`, before the next one (default 0). */
+            bakeSeconds?: number | null;
+        };
+        /**
+         * @description A CloudWatch metric of the new version alone (`AWS/Lambda`, dimensions `FunctionName`, `Resource` = `function:alias`,
+         *     `ExecutedVersion` = the new version), read over the last `periodSeconds`. `rate` divides by `Invocations` of the
+         *     same version; `absolute` compares the statistic itself. With `comparedToBaseline`, the threshold is the allowed
+         *     excess over the old version's value for the same window.
+         */
+        LambdaMetricGate: {
+            /** @enum {string} */
+            metric: "Errors" | "Throttles" | "Duration";
+            /**
+             * @description `rate` (default for Errors and Throttles: a fraction 0..1 of invocations) or `absolute` (a count, or milliseconds for Duration).
+             * @enum {string|null}
+             */
+            mode?: "rate" | "absolute" | null;
+            /** @description Statistic for Duration (default `p99`); Errors and Throttles use `Sum`. */
+            statistic?: string | null;
+            /** @description Fails when the value is above this (or above the old version's value plus this, with `comparedToBaseline`). */
+            threshold: number;
+            comparedToBaseline?: boolean | null;
+            /** @description Window read at each check (default 60). */
+            periodSeconds?: number | null;
+            /** @description A rate is judged only once the new version has had this many invocations in the window (default 1). */
+            minInvocations?: number | null;
+        };
+        /**
+         * @description Invokes the new version `invocations` times with `payload` at every check. It passes when at least `successRate`
+         *     of the answers have no `FunctionError` and match the assertion (`jsonPath` equal to `equals`, or `regex` on the raw
+         *     response). A superset of Spinnaker's Blue/Green exact match.
+         */
+        LambdaInvokeCheck: {
+            /** @description Invocations per check (default 1). */
+            invocations?: number | null;
+            /** @description JSON payload (default `{}`). */
+            payload?: string | null;
+            /** @description Share of invocations that must pass (default 1). */
+            successRate?: number | null;
+            /** @description A JSONPath into the response, e.g. `$.statusCode` or `$.body.items[0].id`. */
+            jsonPath?: string | null;
+            /** @description The value `jsonPath` must have (compared as JSON). Without it, `jsonPath` must merely exist. */
+            equals?: unknown;
+            /** @description A regular expression the raw response must match. */
+            regex?: string | null;
+        };
+        /** @description What is checked during every bake interval (and once more before each weight change). */
+        LambdaRolloutGates: {
+            /** @description Seconds between checks during a bake (default 60). */
+            intervalSeconds?: number | null;
+            /** @description CloudWatch alarm names; any of them in ALARM rolls back. */
+            alarms?: string[] | null;
+            metrics?: components["schemas"]["LambdaMetricGate"][] | null;
+            invokeCheck?: components["schemas"]["LambdaInvokeCheck"] | null;
+        };
+        /**
+         * @description CodeDeploy-compatible lifecycle hooks. Each is a Lambda function invoked asynchronously with
+         *     `{"DeploymentId": "<rollout id>", "LifecycleEventHookExecutionId": "<id>"}`; it must report back through
+         *     `PutLifecycleEventHookExecutionStatus` (outrigger's `POST /codedeploy`) within `timeoutSeconds`.
+         */
+        LambdaRolloutHooks: {
+            /** @description Function name or ARN run before the first traffic shift (SAM's `PreTraffic`). */
+            beforeAllowTraffic?: string | null;
+            /** @description Function name or ARN run after 100 % (SAM's `PostTraffic`). */
+            afterAllowTraffic?: string | null;
+            /** @description How long a hook may take to report (default 3600, CodeDeploy's limit). */
+            timeoutSeconds?: number | null;
+        };
+        /**
+         * @example {
+         *       "credentials": "prod",
+         *       "region": "us-east-1",
+         *       "functionName": "shop-orders",
+         *       "aliasName": "live",
+         *       "deploymentType": "Canary10Percent5Minutes",
+         *       "gates": {
+         *         "intervalSeconds": 60,
+         *         "alarms": [
+         *           "shop-orders-5xx"
+         *         ],
+         *         "metrics": [
+         *           {
+         *             "metric": "Errors",
+         *             "mode": "rate",
+         *             "threshold": 0.01
+         *           },
+         *           {
+         *             "metric": "Duration",
+         *             "mode": "absolute",
+         *             "statistic": "p99",
+         *             "threshold": 800
+         *           }
+         *         ],
+         *         "invokeCheck": {
+         *           "invocations": 5,
+         *           "payload": "{\"ping\":true}",
+         *           "jsonPath": "$.statusCode",
+         *           "equals": 200
+         *         }
+         *       },
+         *       "hooks": {
+         *         "beforeAllowTraffic": "shop-orders-pretraffic",
+         *         "afterAllowTraffic": "shop-orders-posttraffic"
+         *       }
+         *     }
+         * @example {
+         *       "credentials": "prod",
+         *       "region": "us-east-1",
+         *       "functionName": "shop-orders",
+         *       "aliasName": "live",
+         *       "targetVersion": "7",
+         *       "steps": [
+         *         {
+         *           "weight": 5,
+         *           "bakeSeconds": 300
+         *         },
+         *         {
+         *           "weight": 25,
+         *           "bakeSeconds": 600
+         *         },
+         *         {
+         *           "weight": 100
+         *         }
+         *       ]
+         *     }
+         */
+        DeployLambdaProgressiveDescription: components["schemas"]["LambdaDescriptionBase"] & {
+            functionName: string;
+            aliasName: string;
+            /**
+             * @description A published version number to shift to. Absent or `$LATEST`: publish `$LATEST` if its code
+             *     (`CodeSha256`) or configuration changed since the newest version, else use the newest version.
+             */
+            targetVersion?: string | null;
+            /** @description Description of the version outrigger publishes. */
+            versionDescription?: string | null;
+            /**
+             * @description A CodeDeploy predefined configuration (SAM's `DeploymentPreference.Type`). Give this or `steps`.
+             * @enum {string|null}
+             */
+            deploymentType?: "Canary10Percent5Minutes" | "Canary10Percent10Minutes" | "Canary10Percent15Minutes" | "Canary10Percent30Minutes" | "Linear10PercentEvery1Minute" | "Linear10PercentEvery2Minutes" | "Linear10PercentEvery3Minutes" | "Linear10PercentEvery10Minutes" | "AllAtOnce" | null;
+            /** @description A custom step list; weights rise and the last is 100. */
+            steps?: components["schemas"]["LambdaShiftStep"][] | null;
+            gates?: components["schemas"]["LambdaRolloutGates"] | null;
+            hooks?: components["schemas"]["LambdaRolloutHooks"] | null;
+            /**
+             * @description Provisioned concurrency put on the new version (and waited READY) before the first shift. Default: the
+             *     alias's own provisioned concurrency, if it has any.
+             */
+            provisionedConcurrentExecutions?: number | null;
+        };
+        /** @description One stored step, gate reading or decision of a rollout. */
+        LambdaRolloutEvent: {
+            /** @description Milliseconds since the epoch. */
+            at: number;
+            /** @enum {string} */
+            kind: "started" | "version" | "provisioned" | "hook" | "weight" | "gate" | "control" | "decision" | "finished" | "resumed";
+            message: string;
+            step?: number;
+            weight?: number;
+            /** @description `alarm:<name>`, `metric:<Metric>`, `invoke`, `hook:<event>` or `manual`. */
+            gate?: string;
+            value?: number | string | null;
+            threshold?: number | string | null;
+            passed?: boolean;
+        };
+        /**
+         * @description A progressive rollout of one alias. Its id is the id of the task that runs it.
+         * @example {
+         *       "id": "0b8e3d0a-7d0c-4b71-9c4e-1f0b6c8e4a11",
+         *       "account": "prod",
+         *       "region": "us-east-1",
+         *       "functionName": "shop-orders",
+         *       "aliasName": "live",
+         *       "oldVersion": "6",
+         *       "newVersion": "7",
+         *       "deploymentType": "Canary10Percent5Minutes",
+         *       "state": "RUNNING",
+         *       "phase": "SHIFT",
+         *       "weight": 10,
+         *       "stepIndex": 0,
+         *       "steps": [
+         *         {
+         *           "weight": 10,
+         *           "bakeSeconds": 300
+         *         },
+         *         {
+         *           "weight": 100,
+         *           "bakeSeconds": 0
+         *         }
+         *       ],
+         *       "nextShiftAt": 1700000300000,
+         *       "createdAt": 1700000000000,
+         *       "updatedAt": 1700000060000,
+         *       "events": [
+         *         {
+         *           "at": 1700000000000,
+         *           "kind": "weight",
+         *           "message": "live: 10% on version 7",
+         *           "step": 0,
+         *           "weight": 10
+         *         },
+         *         {
+         *           "at": 1700000060000,
+         *           "kind": "gate",
+         *           "message": "alarm shop-orders-5xx is OK",
+         *           "gate": "alarm:shop-orders-5xx",
+         *           "value": "OK",
+         *           "threshold": "ALARM",
+         *           "passed": true
+         *         }
+         *       ]
+         *     }
+         */
+        LambdaRollout: {
+            id: string;
+            account: string;
+            region: string;
+            functionName: string;
+            aliasName: string;
+            oldVersion?: string;
+            newVersion?: string;
+            deploymentType?: string;
+            /** @enum {string} */
+            state: "RUNNING" | "PAUSED" | "SUCCEEDED" | "ROLLED_BACK" | "FAILED";
+            /** @enum {string} */
+            phase: "PREPARE" | "PROVISION" | "BEFORE_ALLOW_TRAFFIC" | "SHIFT" | "AFTER_ALLOW_TRAFFIC" | "ROLLBACK" | "DONE";
+            /** @description Percent of the alias's traffic on the new version now. */
+            weight: number;
+            /** @description The step applied last (-1 before the first). */
+            stepIndex: number;
+            steps: components["schemas"]["LambdaShiftStep"][];
+            /** @description When the next weight change is due (ms since the epoch), while a bake runs. */
+            nextShiftAt?: number;
+            /** @description The gate that fired, its value and threshold (or the manual request). */
+            rollbackReason?: string;
+            createdAt: number;
+            updatedAt: number;
+            events: components["schemas"]["LambdaRolloutEvent"][];
+        };
+        /** @description A manual control request on a running rollout. */
+        LambdaRolloutControl: {
+            /** @description Recorded in the rollout's events (and, for a rollback, in the task's failure). */
+            reason?: string | null;
+        };
+        /**
+         * @description CodeDeploy's `PutLifecycleEventHookExecutionStatus` input, as a hook function's AWS SDK sends it (JSON 1.1) once
+         *     `AWS_ENDPOINT_URL_CODEDEPLOY` points at outrigger's `/codedeploy`.
+         * @example {
+         *       "deploymentId": "0b8e3d0a-7d0c-4b71-9c4e-1f0b6c8e4a11",
+         *       "lifecycleEventHookExecutionId": "5c1e7bd2f0a94c55b3a1ab6b4a2f0e7d9c0b1a2f3e4d5c6b",
+         *       "status": "Succeeded"
+         *     }
+         */
+        LifecycleEventHookExecutionStatus: {
+            deploymentId: string;
+            lifecycleEventHookExecutionId: string;
+            /** @enum {string} */
+            status: "Succeeded" | "Failed";
+        };
+        LifecycleEventHookExecutionStatusResult: {
+            lifecycleEventHookExecutionId: string;
+        };
         /**
          * @description Rosco's BakeRequest, literal snake_case JSON names. Orca sends its whole stage context, so unknown fields are
          *     accepted and ignored. `request_id` is generated by the server.
@@ -1741,11 +2176,9 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description The server is at a limit (for bakes, `bake.maxQueuedBakes`); retry after the `Retry-After` header's seconds. */
-        TooManyRequests: {
+        /** @description The resource is in a state that forbids the request; `message` names what holds it. */
+        Conflict: {
             headers: {
-                /** @description Seconds to wait before retrying. */
-                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -1756,6 +2189,8 @@ export interface components {
     parameters: {
         /** @description Task id, as returned in `TaskRef.id`. */
         TaskIdParam: string;
+        /** @description The rollout's id (the id of the task that runs it). */
+        RolloutIdParam: string;
         CloudProviderParam: string;
         /** @description Rosco's `{region}` (e.g. `us-east-1`; `global` where a provider has none). */
         RegionParam: string;
@@ -2512,6 +2947,297 @@ export interface operations {
             400: components["responses"]["BadRequest"];
         };
     };
+    deployLambdaProgressive: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeployLambdaProgressiveDescription"];
+            };
+        };
+        responses: {
+            /** @description The task that runs the rollout. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listLambdaRollouts: {
+        parameters: {
+            query?: {
+                account?: string;
+                functionName?: string;
+                /** @description `true`: only RUNNING and PAUSED rollouts. */
+                active?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rollouts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    startLambdaRollout: {
+        parameters: {
+            query?: {
+                /** @description Idempotency key; a repeat returns the existing task. */
+                clientRequestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeployLambdaProgressiveDescription"];
+            };
+        };
+        responses: {
+            /** @description Accepted; `Location` is the webhook status resource `/tasks/{id}`. */
+            202: {
+                headers: {
+                    /** @description The webhook-stage status resource of the task. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getLambdaRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id (the id of the task that runs it). */
+                id: components["parameters"]["RolloutIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollout. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    pauseLambdaRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id (the id of the task that runs it). */
+                id: components["parameters"]["RolloutIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LambdaRolloutControl"];
+            };
+        };
+        responses: {
+            /** @description The rollout after the request was recorded (the engine acts on it within one gate interval). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    resumeLambdaRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id (the id of the task that runs it). */
+                id: components["parameters"]["RolloutIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LambdaRolloutControl"];
+            };
+        };
+        responses: {
+            /** @description The rollout after the request was recorded (the engine acts on it within one gate interval). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    skipLambdaRolloutStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id (the id of the task that runs it). */
+                id: components["parameters"]["RolloutIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LambdaRolloutControl"];
+            };
+        };
+        responses: {
+            /** @description The rollout after the request was recorded (the engine acts on it within one gate interval). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    promoteLambdaRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id (the id of the task that runs it). */
+                id: components["parameters"]["RolloutIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LambdaRolloutControl"];
+            };
+        };
+        responses: {
+            /** @description The rollout after the request was recorded (the engine acts on it within one gate interval). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    rollbackLambdaRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id (the id of the task that runs it). */
+                id: components["parameters"]["RolloutIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LambdaRolloutControl"];
+            };
+        };
+        responses: {
+            /** @description The rollout after the request was recorded (the engine acts on it within one gate interval). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LambdaRollout"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    putLifecycleEventHookExecutionStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Amz-Target"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LifecycleEventHookExecutionStatus"];
+                "application/x-amz-json-1.1": components["schemas"]["LifecycleEventHookExecutionStatus"];
+            };
+        };
+        responses: {
+            /** @description The report was recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleEventHookExecutionStatusResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     submitAwsOperations: {
         parameters: {
             query?: {
@@ -2769,7 +3495,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteBake: {

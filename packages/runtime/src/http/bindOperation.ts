@@ -62,7 +62,8 @@ export function createOperationBinder(deps: BindDeps): BindOperation {
       if (!def.body || def.rawBody) return next();
       const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
       if (!hasBody) return next();
-      if (!req.is(['application/json', 'application/*+json'])) {
+      // AWS SDKs post JSON as application/x-amz-json-1.x (the CodeDeploy hook status door).
+      if (!req.is(['application/json', 'application/*+json', 'application/x-amz-json-1.0', 'application/x-amz-json-1.1'])) {
         return next(
           new UnsupportedMediaTypeError(`${operationId} accepts application/json, not ${req.headers['content-type'] ?? 'a body without Content-Type'}`, {
             errors: [{ field: '$.headers.content-type', message: 'expected application/json' }],

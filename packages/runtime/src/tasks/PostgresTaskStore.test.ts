@@ -42,3 +42,22 @@ describe.skipIf(!pg)('PostgresTaskStore', () => {
     expect(t?.history.filter((h) => h.status.startsWith('Orchestration failed'))).toHaveLength(1);
   });
 });
+
+describe.skipIf(!pg)('PostgresTaskStore: step journal and reopen (for POST /task/{id}:resume)', () => {
+  it('keeps the input and steps, and reopens a failed retryable task for exactly one of several replicas', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => PostgresTaskStore.open(pg!.open())));
+    const base = { operation: 'createLambdaFunction', phase: 'ORCHESTRATION', status: 'S' };
+    await a!.create({ ...base, id: 'j1', ownerId: 'dead', input: { functionName: 'fn' } } as never, 1);
+    await a!.recordStep('j1', 'createFunction', { functionArn: 'arn:1' }, 2);
+    await a!.failOrphans({ exceptOwnerId: 'a', staleBeforeMs: 10, now: 20, message: () => 'replica died' });
+    const line = { phase: 'ORCHESTRATION', status: 'Resuming task' };
+    const [ra, rb] = await Promise.all([a!.reopen('j1', 'a', line, 30), b!.reopen('j1', 'b', line, 30)]);
+    expect([ra, rb].filter(Boolean)).toHaveLength(1);
+    const t = (await a!.get('j1')) as unknown as Record<string, unknown>;
+    expect(t).toMatchObject({ completed: false, failed: false, input: { functionName: 'fn' }, steps: [{ name: 'createFunction', effect: { functionArn: 'arn:1' } }] });
+    expect(t.resultObjects).toEqual([]);
+    const orphan = await a!.create({ ...base, id: 'j2', ownerId: 'dead' }, 1);
+    await a!.failOrphans({ exceptOwnerId: 'a', staleBeforeMs: 10, now: 20, message: () => 'gone', retryable: (x) => x.id !== orphan.task.id });
+    expect(await a!.get('j2')).toMatchObject({ failed: true, retryable: false, resultObjects: [{ type: 'EXCEPTION', retryable: false }] });
+  });
+});

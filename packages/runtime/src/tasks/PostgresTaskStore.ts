@@ -20,6 +20,8 @@ interface Row extends Record<string, unknown> {
   canceled: boolean;
   history: TaskHistoryLine[];
   result_objects: Record<string, unknown>[];
+  input: Record<string, unknown> | null;
+  steps: { name: string; effect: Record<string, unknown>; timestamp: number }[];
 }
 
 /**
@@ -50,6 +52,9 @@ export const TASK_MIGRATIONS: Migrations = [
    CREATE UNIQUE INDEX tasks_live_request ON tasks (request_id) WHERE request_id IS NOT NULL AND NOT (failed AND retryable);
    CREATE INDEX tasks_open ON tasks (owner_id, heartbeat_ms) WHERE NOT completed;
    CREATE INDEX tasks_start ON tasks (start_ms DESC);`,
+  // Version 2: what the operation was asked to do, and its step journal, for `POST /task/{id}:resume`.
+  `ALTER TABLE tasks ADD COLUMN input JSONB;
+   ALTER TABLE tasks ADD COLUMN steps JSONB NOT NULL DEFAULT '[]';`,
 ];
 
 const toRecord = (r: Row): TaskRecord => ({
@@ -70,6 +75,8 @@ const toRecord = (r: Row): TaskRecord => ({
   canceled: r.canceled,
   history: r.history,
   resultObjects: r.result_objects,
+  // The step journal and the input (read by `POST /task/{id}:resume`).
+  ...({ steps: r.steps, ...(r.input ? { input: r.input } : {}) } as Record<string, unknown>),
 });
 
 const line = (phase: string, status: string, now: number) => JSON.stringify([{ phase, status, timestamp: now }]);
@@ -89,11 +96,11 @@ export class PostgresTaskStore implements TaskStore {
     // failed-and-retryable between our insert and our read (then the id is free again).
     for (;;) {
       const inserted = await this.db.query<Row>(
-        `INSERT INTO tasks (id, owner_id, request_id, operation, account, user_name, start_ms, heartbeat_ms, phase, status, history)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10::jsonb)
+        `INSERT INTO tasks (id, owner_id, request_id, operation, account, user_name, start_ms, heartbeat_ms, phase, status, history, input)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10::jsonb, $11::jsonb)
          ON CONFLICT (request_id) WHERE request_id IS NOT NULL AND NOT (failed AND retryable) DO NOTHING
          RETURNING *`,
-        [input.id, input.ownerId, input.requestId ?? null, input.operation, input.account ?? null, input.user ?? null, now, input.phase, input.status, line(input.phase, input.status, now)],
+        [input.id, input.ownerId, input.requestId ?? null, input.operation, input.account ?? null, input.user ?? null, now, input.phase, input.status, line(input.phase, input.status, now), inputOf(input)],
       );
       if (inserted[0]) return { task: toRecord(inserted[0]), created: true };
       const [existing] = await this.db.query<Row>(
@@ -141,7 +148,14 @@ export class PostgresTaskStore implements TaskStore {
     await this.db.query('UPDATE tasks SET heartbeat_ms = $2 WHERE owner_id = $1 AND NOT completed', [ownerId, now]);
   }
 
-  async failOrphans(o: { exceptOwnerId: string; staleBeforeMs: number; now: number; message: (t: TaskRecord) => string }) {
+  async failOrphans(o: {
+    exceptOwnerId: string;
+    staleBeforeMs: number;
+    now: number;
+    message: (t: TaskRecord) => string;
+    /** Whether the orphan may be resumed (default: yes). */
+    retryable?: (t: TaskRecord) => boolean;
+  }) {
     // Several replicas sweep at once: each claims rows with SKIP LOCKED, so a task is failed by exactly one of them.
     return this.db.tx(async (c) => {
       const rows = await c.query<Row>(
@@ -151,11 +165,40 @@ export class PostgresTaskStore implements TaskStore {
       const out: TaskRecord[] = [];
       for (const r of rows) {
         const t = toRecord(r);
-        const [done] = await finishOn(c, t.id, orphanFinish(t, o.message(t)), o.now);
+        const retryable = o.retryable?.(t) ?? true;
+        const f = orphanFinish(t, o.message(t));
+        const finish = retryable ? f : { ...f, retryable, resultObjects: (f.resultObjects ?? []).map((x) => ({ ...x, retryable })) };
+        const [done] = await finishOn(c, t.id, finish, o.now);
         if (done) out.push(toRecord(done));
       }
       return out;
     });
+  }
+
+  /** Appends a step to the task's journal (what took effect, so a resumed run goes on from it). */
+  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number) {
+    await this.db.query('UPDATE tasks SET steps = steps || $2::jsonb WHERE id = $1', [id, JSON.stringify([{ name, effect, timestamp: now }])]);
+  }
+
+  /**
+   * Reopens a failed, retryable task under `ownerId` (for `POST /task/{id}:resume`). One UPDATE decides: of several
+   * replicas asking at once, exactly one gets the task back. A newer live task holding the same clientRequestId
+   * makes the reopen impossible (undefined), as the request id may name one live task only.
+   */
+  async reopen(id: string, ownerId: string, l: { phase: string; status: string }, now: number): Promise<TaskRecord | undefined> {
+    try {
+      const [r] = await this.db.query<Row>(
+        `UPDATE tasks SET owner_id = $2, completed = false, failed = false, retryable = false, canceled = false, end_ms = NULL, heartbeat_ms = $3,
+           phase = $4, status = $5, history = history || $6::jsonb,
+           result_objects = COALESCE((SELECT jsonb_agg(o) FROM jsonb_array_elements(result_objects) o WHERE o->>'type' IS DISTINCT FROM 'EXCEPTION'), '[]'::jsonb)
+         WHERE id = $1 AND completed AND failed AND retryable RETURNING *`,
+        [id, ownerId, now, l.phase, l.status, line(l.phase, l.status, now)],
+      );
+      return r && toRecord(r);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') return undefined;
+      throw err;
+    }
   }
 
   async countByState() {
@@ -171,6 +214,11 @@ export class PostgresTaskStore implements TaskStore {
     // The pool belongs to whoever opened it (compose), which closes it once every store is done.
   }
 }
+
+const inputOf = (t: NewTask) => {
+  const input = (t as NewTask & { input?: Record<string, unknown> }).input;
+  return input ? JSON.stringify(input) : null;
+};
 
 function finishOn(c: PgQueryable, id: string, f: TaskFinish, now: number) {
   return c.query<Row>(
