@@ -49,14 +49,15 @@ export function createBakeAdmission(deps: {
    * an identical bake the same pipeline execution already started and is still running (Orca retries its POST, and
    * one execution asking again must not queue the same rebake twice).
    */
-  function reusable(key: string, options: SubmitOptions): BakeRecord | undefined {
+  async function reusable(key: string, options: SubmitOptions): Promise<BakeRecord | undefined> {
     if (!options.rebake) return store.findReusable(key);
     if (!options.executionId) return undefined;
-    return store.listByExecution(options.executionId).find((b) => b.bakeKey === key && b.state === 'RUNNING' && !b.forgotten);
+    return (await store.listByExecution(options.executionId)).find((b) => b.bakeKey === key && b.state === 'RUNNING' && !b.forgotten);
   }
 
-  function refuseWhenFull(): void {
-    const queued = store.listByPhase('queued').length;
+  /** The queue this process runs is bounded (with several replicas, each replica's). */
+  async function refuseWhenFull(): Promise<void> {
+    const queued = (await store.listByPhase('queued')).length;
     if (queued >= config.maxQueuedBakes) {
       throw new TooManyRequestsError(
         `The bake queue is full (${queued} bakes wait for a Packer slot; bake.maxQueuedBakes is ${config.maxQueuedBakes}). Retry later.`,
@@ -80,19 +81,19 @@ export function createBakeAdmission(deps: {
       const runDir = path.join(bakesDir, id);
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: id, runDir });
       // Dedupe early: an identical running or successful bake is returned without validating again.
-      const early = reusable(recipe.key, options);
+      const early = await reusable(recipe.key, options);
       if (early) return early;
-      refuseWhenFull();
+      await refuseWhenFull();
       const validateDir = path.join(bakesDir, '.validate', id);
       try {
         await validation.validate(recipe, writeVarFile(validateDir, recipe.variables));
       } finally {
         rmSync(validateDir, { recursive: true, force: true });
       }
-      // Synchronous from here: no other request can interleave between the lookup and the insert.
-      const existing = reusable(recipe.key, options);
+      // A successful bake may have finished meanwhile; a live one is refused by the store itself (across replicas).
+      const existing = await reusable(recipe.key, options);
       if (existing) return existing;
-      refuseWhenFull();
+      await refuseWhenFull();
       const t = now();
       const record: BakeRecord = {
         id,
@@ -125,18 +126,23 @@ export function createBakeAdmission(deps: {
         updatedMs: t,
       };
       identity.remember(id, recipe.env);
-      queue.enqueue(
+      const { bake, created } = await queue.enqueue(
         record,
         `bake ${id} queued: template ${path.basename(recipe.template)}, base image ${recipe.baseImage}, image name ${recipe.imageName}${options.rebake ? ' (rebake)' : ''}`,
+        { dedupe: !options.rebake },
       );
-      return store.get(id)!;
+      if (!created) {
+        identity.forget(id);
+        return bake;
+      }
+      return (await store.get(id)) ?? bake;
     },
     async forget(region, request) {
       const provider = providerFor(config, request);
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: 'forget', runDir: path.join(bakesDir, 'forget') });
-      const b = store.findLatest(recipe.key);
+      const b = await store.findLatest(recipe.key);
       if (!b) throw new NotFoundError(`Unable to locate bake with key '${recipe.key}'.`);
-      store.update({ ...b, forgotten: true, updatedMs: now() });
+      await store.update({ ...b, forgotten: true, updatedMs: now() });
       return `Deleted bake '${recipe.key}' with id '${b.id}'.`;
     },
   };
