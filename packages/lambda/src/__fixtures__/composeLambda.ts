@@ -1,16 +1,20 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { composeApp, ConfigSchema, createLogger, type AwsClientFactory } from '@outrigger/runtime';
 import { makeLambdaProvider } from '../createLambdaProvider.js';
 import type { FunctionInventory } from '../inventory/FunctionInventory.js';
+import { FakeCloudWatch } from './FakeCloudWatch.js';
 import { FakeElbv2, FakeLambda } from './FakeLambda.js';
+import type { VirtualClock } from './VirtualClock.js';
 
 export interface LambdaHarness {
   url: string;
   lambda: FakeLambda;
   elb: FakeElbv2;
+  cloudwatch: FakeCloudWatch;
   inventory: FunctionInventory;
   /** POSTs JSON and returns status and body. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -24,9 +28,10 @@ export interface LambdaHarness {
  * The Lambda provider alone in `composeApp` (what `outrigger serve` runs), with a stateful FakeLambda/FakeElbv2 behind
  * the AWS client factory, listening on 127.0.0.1.
  */
-export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean } = {}): Promise<LambdaHarness> {
+export async function composeLambda(options: { clock?: VirtualClock; storage?: Record<string, unknown>; dataDir?: string; lambda?: FakeLambda; cloudwatch?: FakeCloudWatch; throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean } = {}): Promise<LambdaHarness> {
   const config = ConfigSchema.parse({
-    storage: { type: 'memory' },
+    storage: options.storage ?? { type: 'memory' },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     logging: { level: 'silent' },
     aws: {
       accounts: options.accounts ?? [
@@ -37,13 +42,16 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     lambda: { inventory: { enabled: options.startInventory ?? false, intervalSeconds: 3600 }, ...(options.lambdaConfig ?? {}) },
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
   });
-  const lambda = new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
+  const lambda = options.lambda ?? new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
+  const cloudwatch = options.cloudwatch ?? new FakeCloudWatch();
+  if (options.clock) lambda.now = options.clock.now;
   options.seed?.(lambda);
   const elb = new FakeElbv2({ throttleRate: options.throttleRate ?? 0, names: ['web-tg', 'api-tg'] });
   const aws: AwsClientFactory = {
     client<C>(cls: unknown): C {
       if (cls === LambdaClient) return lambda as never;
       if (cls === ElasticLoadBalancingV2Client) return elb as never;
+      if (cls === CloudWatchClient) return cloudwatch as never;
       throw new Error(`no fake for ${(cls as { name: string }).name}`);
     },
   };
@@ -56,7 +64,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     validateResponses: true,
     providers: [
       makeLambdaProvider({
-        sleep: async () => {},
+        ...(options.clock ? { sleep: options.clock.sleep, now: options.clock.now } : { sleep: async () => {} }),
         onInventory: (i) => (inventory = i),
         ...(options.fetchBytes ? { fetchBytes: options.fetchBytes } : {}),
       }),
@@ -74,6 +82,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     url,
     lambda,
     elb,
+    cloudwatch,
     inventory: inventory!,
     post: async (path, body, headers = {}) =>
       parse(await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })),
