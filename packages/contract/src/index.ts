@@ -101,6 +101,8 @@ export type {
   InstanceStatus,
   PackageArtifact,
 } from './schemas/bake.js';
+export { AccountSummarySchema, PluginInfoSchema, PluginReleaseSchema } from './schemas/plugins.js';
+export type { AccountSummary, PluginInfo, PluginRelease } from './schemas/plugins.js';
 export {
   DeployLambdaProgressiveDescriptionSchema,
   LAMBDA_DEPLOYMENT_TYPES,

@@ -4,6 +4,7 @@ import { bakeOperations } from './operations/bake.js';
 import { coreOperations } from './operations/core.js';
 import { ecsOperations } from './operations/ecs.js';
 import { lambdaOperations } from './operations/lambda.js';
+import { pluginOperations } from './operations/plugins.js';
 import { lambdaRolloutOperations } from './operations/lambdaRollout.js';
 
 /**
@@ -16,6 +17,7 @@ export const operations = {
   ...lambdaOperations,
   ...lambdaRolloutOperations,
   ...bakeOperations,
+  ...pluginOperations,
 } satisfies { [K in keyof SpecOperations]: OperationDef };
 
 export type OperationId = keyof typeof operations;

@@ -79,23 +79,46 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
   const ctx = createEcsContext(deps, opts);
   const router = express.Router();
 
-  async function submit(input: OperationInput<'ecsOperations'> | OperationInput<'ecsCreateServerGroup'>, operations: { op: string; value: unknown; field: string }[]) {
-    const prepared = operations.map(({ op, value, field }) => {
+  type Entry = { op: string; value: unknown; field: string };
+  const prepare = (operations: Entry[]) =>
+    operations.map(({ op, value, field }) => {
       const spec = OPS[op];
       if (!spec) throw new InputError(`Unknown ECS operation ${op}.`, { errors: [{ field, message: `unknown operation; one of ${Object.keys(OPS).join(', ')}` }] });
       return { op, ...spec.prepare(value, field) };
     });
+  const workFor =
+    (prepared: (ReturnType<typeof prepare>[number] & { account: AccountConfig })[]) =>
+    async (t: TaskContext) => {
+      const results: Record<string, unknown>[] = [];
+      for (const p of prepared) results.push(await p.work(ctx, p.account, t));
+      return results;
+    };
+  // Every ECS operation can be resumed (`POST /task/{id}:resume`): each is written with `t.step`, or converges when
+  // run again (disable/enable/resize/destroy). The stored input is the list of descriptions; WRITE was checked when
+  // the task was submitted and again by the resume endpoint.
+  const resumer = (input: Record<string, unknown>) => {
+    const prepared = prepare(input.operations as Entry[]);
+    return workFor(
+      prepared.map((p) => {
+        const account = ctx.accountByName(p.accountName ?? '');
+        if (!account) throw new InputError(`The account ${p.accountName ?? '(none)'} is no longer configured; this task cannot be resumed.`);
+        return { ...p, account };
+      }),
+    );
+  };
+  for (const op of Object.keys(OPS)) deps.tasks.resumable(op, resumer);
+
+  async function submit(input: OperationInput<'ecsOperations'> | OperationInput<'ecsCreateServerGroup'>, operations: Entry[]) {
+    const prepared = prepare(operations);
     const principal = await input.principal();
     const withAccounts = prepared.map((p) => ({ ...p, account: deps.authorizer.requireAccount(principal, p.accountName, 'WRITE', p.accountField) }));
     const q = input.req.query.clientRequestId;
     const requestId = typeof q === 'string' && q.length > 0 && q.length <= 128 ? q : undefined;
+    const operation = prepared.map((p) => p.op).join(',');
+    if (prepared.length > 1) deps.tasks.resumable(operation, resumer);
     const { task } = await deps.tasks.submit(
-      { operation: prepared.map((p) => p.op).join(','), account: withAccounts[0]!.account.name, user: principal.user, ...(requestId ? { requestId } : {}) },
-      async (t) => {
-        const results: Record<string, unknown>[] = [];
-        for (const p of withAccounts) results.push(await p.work(ctx, p.account, t));
-        return results;
-      },
+      { operation, account: withAccounts[0]!.account.name, user: principal.user, input: { operations }, ...(requestId ? { requestId } : {}) },
+      workFor(withAccounts),
     );
     input.res.location(`${deps.baseUrl().replace(/\/+$/, '')}/tasks/${task.id}`);
     return { id: task.id, resourceUri: `/task/${task.id}` };

@@ -15,6 +15,7 @@ import {
   type Principal,
   type Provider,
   type ProviderDeps,
+  type TaskContext,
 } from '@outrigger/runtime';
 import { sendWithRetry } from './aws/sendWithRetry.js';
 import { LambdaConfigSchema, type LambdaConfig } from './config.js';
@@ -151,40 +152,69 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     };
   }
 
-  /** Validates every entry, checks WRITE on its account, and runs them in one task (clouddriver's list semantics). */
-  async function submit(entries: Entry[], input: { principal: () => Promise<Principal>; requestId: string; clientRequestId?: string | undefined }) {
+  /**
+   * Validates every entry and gives each its function name. clouddriver applies `prefixApplicationNameToFunction` in
+   * CreateLambdaAtomicOperation only; every other operation uses the name it is given.
+   */
+  function nameEntries(entries: Entry[]) {
     const errors: FieldError[] = [];
     const named = entries.map((e) => {
-      const name = functionNameFor(e.d.appName, e.d.functionName, config.prefixApplicationNameToFunction);
+      const name = e.op === 'createLambdaFunction' ? functionNameFor(e.d.appName, e.d.functionName, config.prefixApplicationNameToFunction) : e.d.functionName;
       errors.push(...validateDescription(e.op, e.d as never, name, e.at, { clouddriverArtifacts: Boolean(clouddriverUrl) }));
       return { ...e, name };
     });
     if (errors.length) throw new InputError('Validation Failed', { errors });
+    return named;
+  }
+
+  const workFor = (named: ReturnType<typeof nameEntries>, accounts: AccountConfig[]) => async (tctx: TaskContext) => {
+    const results: Record<string, unknown>[] = [];
+    for (const [i, e] of named.entries()) {
+      const account = accounts[i]!;
+      const { phase, run } = lambdaOperationTable[e.op];
+      if (!account.lambdaEnabled) throw new InvalidAccountException('AWS Lambda is not enabled for provided account.');
+      const ctx = contextFor(account, e.d.region, (line) => tctx.updateStatus(phase, line));
+      const work = run as (c: OperationContext, d: unknown, n: string) => Promise<Record<string, unknown>>;
+      results.push(await perFunction(`${account.name}/${e.d.region}/${e.name}`, () => work(ctx, e.d, e.name)));
+    }
+    return results;
+  };
+
+  // Resume (`POST /task/{id}:resume`) runs the same entries again: every Lambda write converges when repeated (create
+  // adopts the function it made and finishes its steps, updates set the same values, deletes of what is gone are
+  // no-ops) — except an invoke, which would run the function a second time, so a list holding one is not resumable.
+  const resumable = (ops: readonly string[]) => !ops.includes('invokeLambdaFunction');
+  const resumer = (input: Record<string, unknown>) => {
+    const named = nameEntries(input.entries as Entry[]);
+    const accounts = named.map((e) => {
+      const a = deps.config.aws.accounts.find((x) => x.name === e.d.credentials);
+      if (!a) throw new InputError(`The account ${e.d.credentials} is no longer configured; this task cannot be resumed.`);
+      return a;
+    });
+    return workFor(named, accounts);
+  };
+  for (const op of Object.keys(lambdaDescriptionSchemas)) if (resumable([op])) deps.tasks.resumable(op, resumer);
+
+  /** Validates every entry, checks WRITE on its account, and runs them in one task (clouddriver's list semantics). */
+  async function submit(entries: Entry[], input: { principal: () => Promise<Principal>; requestId: string; clientRequestId?: string | undefined }) {
+    const named = nameEntries(entries);
     const principal = await input.principal();
     const accounts = named.map((e) => deps.authorizer.requireAccount(principal, e.d.credentials, 'WRITE', `${e.at}.credentials`));
+    const ops = named.map((e) => e.op);
+    const operation = ops.join(',');
+    if (ops.length > 1 && resumable(ops)) deps.tasks.resumable(operation, resumer);
     const { task } = await deps.tasks.submit(
       {
-        operation: named.map((e) => e.op).join(','),
+        operation,
         account: accounts[0]!.name,
         user: principal.user,
+        ...(resumable(ops) ? { input: { entries } } : {}),
         ...(input.clientRequestId ? { requestId: input.clientRequestId } : {}),
       },
-      async (tctx) => {
-        const results: Record<string, unknown>[] = [];
-        for (const [i, e] of named.entries()) {
-          const account = accounts[i]!;
-          const { phase, run } = lambdaOperationTable[e.op];
-          if (!account.lambdaEnabled) throw new InvalidAccountException('AWS Lambda is not enabled for provided account.');
-          const ctx = contextFor(account, e.d.region, (line) => tctx.updateStatus(phase, line));
-          const work = run as (c: OperationContext, d: unknown, n: string) => Promise<Record<string, unknown>>;
-          results.push(await perFunction(`${account.name}/${e.d.region}/${e.name}`, () => work(ctx, e.d, e.name)));
-        }
-        return results;
-      },
+      workFor(named, accounts),
     );
     return { id: task.id, resourceUri: `/task/${task.id}` };
   }
-
 
   // With the clouddriver passthrough on, what outrigger does not own goes, byte for byte, to clouddriver: a list that
   // holds any non-Lambda operation, and any Lambda operation or cache refresh for an account that is not one of

@@ -53,6 +53,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/task/{id}:resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a failed, retryable task under the same id (what Orca's MonitorKatoTask calls).
+         * @description clouddriver's `POST /task/{id}:resume` (OperationsController). The operation continues from its step journal:
+         *     a step that took effect is not repeated. A task that is already running again answers its reference as well.
+         *     A task that did not fail retryably is a 400 (clouddriver's "Task is not retryable"); an unknown id is a 404.
+         *     Needs WRITE on the task's account.
+         */
+        post: operations["resumeTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{id}": {
         parameters: {
             query?: never;
@@ -954,10 +977,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plugins/repository/plugins.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A pf4j plugin repository index (`plugins.json`) for Gate: the outrigger Deck plugin, Deck-only (`requires: deck>=0.0.0`).
+         * @description Point Gate's `spinnaker.extensibility.repositories.<name>.url` here and enable the plugin under
+         *     `spinnaker.extensibility.deck-proxy.plugins`. The release `url` is relative to this index; `sha512sum` is the
+         *     digest of the bytes `GET /plugins/repository/deck.zip` serves.
+         */
+        get: operations["getPluginRepository"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/repository/deck.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Deck plugin bundle: a zip with `index.js` (an ES module exporting `plugin`) at its root. */
+        get: operations["getDeckPluginBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The accounts the caller may read, with their regions and what outrigger does with them (the Deck stage pickers). */
+        get: operations["listAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description pf4j `PluginInfo`, one entry of `plugins.json`. */
+        PluginInfo: {
+            /** @example Outrigger.DeckStages */
+            id: string;
+            name: string;
+            description: string;
+            provider: string;
+            projectUrl?: string;
+            releases: components["schemas"]["PluginRelease"][];
+        };
+        /** @description pf4j `PluginRelease` (kork's `SpinnakerPluginRelease`). */
+        PluginRelease: {
+            /** @example 0.1.0 */
+            version: string;
+            /** @description `yyyy-MM-dd'T'HH:mm:ss'Z'` (pf4j's lenient date adapter). */
+            date: string;
+            /** @example deck>=0.0.0 */
+            requires: string;
+            /** @description Relative to the repository URL. */
+            url: string;
+            /** @description Hex SHA-512 of the zip served at `url`. */
+            sha512sum: string;
+            preferred?: boolean;
+        };
+        /**
+         * @example {
+         *       "name": "prod",
+         *       "type": "aws",
+         *       "cloudProvider": "aws",
+         *       "accountId": "123456789012",
+         *       "regions": [
+         *         {
+         *           "name": "us-east-1"
+         *         }
+         *       ],
+         *       "lambdaEnabled": true,
+         *       "ecsEnabled": true
+         *     }
+         */
+        AccountSummary: {
+            name: string;
+            /** @enum {string} */
+            type: "aws";
+            /** @enum {string} */
+            cloudProvider: "aws";
+            accountId?: string;
+            environment?: string;
+            accountType?: string;
+            regions: {
+                name: string;
+            }[];
+            lambdaEnabled: boolean;
+            ecsEnabled: boolean;
+        };
         /**
          * @description Spinnaker's kork/Spring error map, plus `errors[]` for validation failures.
          * @example {
@@ -2287,6 +2420,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    resumeTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id, as returned in `TaskRef.id`. */
+                id: components["parameters"]["TaskIdParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task continues. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The caller may not write the task's account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -3788,6 +3955,67 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    getPluginRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The repository index. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginInfo"][];
+                };
+            };
+        };
+    };
+    getDeckPluginBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accounts, in configuration order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountSummary"][];
+                };
+            };
         };
     };
 }

@@ -92,7 +92,8 @@ describe('function reads over HTTP', () => {
     const app = await h.get('/applications/shop/functions');
     expect(app.body.map((f: any) => f.functionName)).toEqual(['shop-api']);
     expect(app.body[0].moniker).toMatchObject({ app: 'shop' });
-    const del = await h.post('/aws/ops/deleteLambdaFunction', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'api' });
+    // Only create prefixes the application name (clouddriver CreateLambdaAtomicOperation); Orca sends the full name.
+    const del = await h.post('/aws/ops/deleteLambdaFunction', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'shop-api' });
     await h.waitForTask(del.body.id);
     expect((await h.get('/applications/shop/functions')).body).toEqual([]);
   });

@@ -236,7 +236,7 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
       h = await composeLambda({ clouddriverUrl: `http://127.0.0.1:${(cd.address() as AddressInfo).port}` });
       h.lambda.seed('shop-orders');
       const t = await run(h, 'invokeLambdaFunction', {
-        credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'orders',
+        credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'shop-orders',
         payloadArtifact: { type: 'github/file', name: 'payload.json', reference: 'https://api.github.com/repos/o/r/contents/payload.json', artifactAccount: 'gh', customKind: false, metadata: {} },
       });
       expect(t.status.failed, JSON.stringify(t.resultObjects)).toBe(false);
@@ -253,7 +253,7 @@ describe('concurrent operations on one function', () => {
     h = await composeLambda();
     h.lambda.seed('shop-orders');
     const posts = await Promise.all(
-      [256, 512, 1024].map((memorySize) => h.post('/aws/ops/updateLambdaFunctionConfiguration', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'orders', memorySize })),
+      [256, 512, 1024].map((memorySize) => h.post('/aws/ops/updateLambdaFunctionConfiguration', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'shop-orders', memorySize })),
     );
     const tasks = await Promise.all(posts.map((p) => h.waitForTask(p.body.id)));
     for (const t of tasks) expect(t.status.failed, JSON.stringify(t.resultObjects)).toBe(false);

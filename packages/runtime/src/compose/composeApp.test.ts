@@ -1,3 +1,4 @@
+import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ async function listen(c: Awaited<ReturnType<typeof composeApp>>) {
 }
 
 describe('compose with the embedded SQLite store', () => {
-  it('keeps finished tasks across a restart and fails the ones a dead process left running, as retryable', async () => {
+  it('keeps finished tasks across a restart and fails the ones a dead process left running (retryable only when they can resume)', async () => {
     // First process: one task finishes, one is still running when the process "dies" (never closes, never updates).
     const first = await composeApp({ config, logger, providers: [], ownerId: 'dead-process@host' });
     const a = await listen(first);
@@ -31,22 +32,59 @@ describe('compose with the embedded SQLite store', () => {
       return { serverGroupNames: ['us-east-1:app-v001'] };
     });
     const hung = await first.tasks.submit({ operation: 'createLambdaFunction' }, () => new Promise(() => {}));
+    const hungResumable = await first.tasks.submit({ operation: 'resumableOp', input: { n: 1 } }, async (ctx) => {
+      await ctx.step('first', async () => ({ made: 'thing-1' }));
+      return new Promise(() => {});
+    });
     await new Promise((r) => setTimeout(r, 30));
     a.server.closeAllConnections();
     a.server.close();
 
     // Second process on the same data directory.
-    const second = await composeApp({ config, logger, providers: [], ownerId: 'new-process@host' });
+    const second = await composeApp({
+      config,
+      logger,
+      providers: [
+        (deps) => {
+          deps.tasks.resumable('resumableOp', () => async (ctx) => {
+            const first = await ctx.step('first', async () => ({ made: 'thing-2' }));
+            return { made: first.made, resumed: ctx.resumed };
+          });
+          return { name: 'test', router: express.Router() };
+        },
+      ],
+      ownerId: 'new-process@host',
+    });
     const b = await listen(second);
     const finished = (await (await fetch(`${b.url}/task/${done.task.id}`)).json()) as any;
     expect(finished).toMatchObject({ status: { completed: true, failed: false }, resultObjects: [{ serverGroupNames: ['us-east-1:app-v001'] }] });
     expect(finished.history.map((h: { status: string }) => h.status)).toContain('Registered task definition');
 
     const orphan = (await (await fetch(`${b.url}/task/${hung.task.id}`)).json()) as any;
-    expect(orphan).toMatchObject({ status: { completed: true, failed: true, retryable: true } });
+    // createLambdaFunction has no resumer here: it cannot continue safely, so Orca must not be told to resume it.
+    expect(orphan).toMatchObject({ status: { completed: true, failed: true, retryable: false }, outputs: [] });
     expect(orphan.resultObjects[0].message).toMatch(/^outrigger stopped while this task was running \(owner dead-process@host, last seen .+\); the createLambdaFunction operation may be partly applied\. Check the resource, then re-run the stage\.$/);
     const webhook = (await (await fetch(`${b.url}/tasks/${hung.task.id}`)).json()) as any;
     expect(webhook).toMatchObject({ status: 'TERMINAL', message: expect.stringContaining('outrigger stopped while this task was running') });
+    const notRetryable = await fetch(`${b.url}/task/${hung.task.id}:resume`, { method: 'POST' });
+    expect(notRetryable.status).toBe(400);
+    expect(((await notRetryable.json()) as any).message).toBe('Task is not retryable');
+    expect((await fetch(`${b.url}/task/nope:resume`, { method: 'POST' })).status).toBe(404);
+
+    // The resumable one is retryable; Orca's resume continues it under the same id from its journal.
+    const failed = (await (await fetch(`${b.url}/task/${hungResumable.task.id}`)).json()) as any;
+    expect(failed).toMatchObject({ status: { failed: true, retryable: true } });
+    const resume = await fetch(`${b.url}/task/${hungResumable.task.id}:resume`, { method: 'POST' });
+    expect(resume.status).toBe(200);
+    expect(await resume.json()).toEqual({ id: hungResumable.task.id, resourceUri: `/task/${hungResumable.task.id}` });
+    let resumed: any;
+    for (let i = 0; i < 100; i++) {
+      resumed = await (await fetch(`${b.url}/task/${hungResumable.task.id}`)).json();
+      if (resumed.status.completed) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(resumed).toMatchObject({ status: { completed: true, failed: false }, resultObjects: [{ made: 'thing-1', resumed: true }] });
+    expect(resumed.history.map((h: { status: string }) => h.status)).toContain('Resuming task after failure (1 step(s) already took effect)');
 
     b.server.closeAllConnections();
     b.server.close();
@@ -84,7 +122,8 @@ describe.skipIf(!pg)('compose with PostgreSQL (several replicas on one database)
     await vi.waitFor(
       async () => {
         const t = (await (await fetch(`${b.url}/task/${hung.task.id}`)).json()) as any;
-        expect(t).toMatchObject({ status: { completed: true, failed: true, retryable: true } });
+        // No provider registered a resumer for createLambdaFunction here, so it cannot continue: not retryable.
+        expect(t).toMatchObject({ status: { completed: true, failed: true, retryable: false } });
         expect(t.resultObjects[0].message).toContain('owner replica-1');
       },
       { timeout: 20_000, interval: 100 },

@@ -120,18 +120,26 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     logger,
     metrics,
     openapiDocument,
-    routers: [createCoreRouter({ bind, store: taskStore, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
+    routers: [createCoreRouter({ bind, store: taskStore, tasks, authorizer, checks, ...(fallback ? { onUnknownTask: fallback } : {}) }), ...providers.map((p) => p.router)],
     ...(fallback ? { fallback } : {}),
   });
 
   let heartbeat: NodeJS.Timeout | undefined;
   const orphanMessage = (t: TaskRecord) =>
     `outrigger stopped while this task was running (owner ${t.ownerId}, last seen ${new Date(t.heartbeatMs).toISOString()}); ` +
-    `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`;
+    (tasks.canResume(t)
+      ? `the ${t.operation} operation continues from its last recorded step when resumed (POST /task/${t.id}:resume, which Orca calls by itself).`
+      : `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`);
   /** Fails the tasks of owners silent for 3 heartbeats (on PostgreSQL: replicas that died). */
   const sweepOrphans = async (staleBeforeMs: number) => {
-    const orphans = await taskStore.failOrphans({ exceptOwnerId: tasks.ownerId, staleBeforeMs, now: Date.now(), message: orphanMessage });
-    if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed and retryable`);
+    const orphans = await taskStore.failOrphans({
+      exceptOwnerId: tasks.ownerId,
+      staleBeforeMs,
+      now: Date.now(),
+      message: orphanMessage,
+      retryable: (t) => tasks.canResume(t),
+    });
+    if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed`);
   };
   return {
     app,

@@ -38,9 +38,9 @@ export interface BindDeps {
 
 export type BindOperation = <K extends OperationId>(router: Router, operationId: K, handler: OperationHandler<K>) => void;
 
-/** `/task/{id}` → `/task/:id`. */
+/** `/task/{id}` → `/task/:id`; a literal colon (`/task/{id}:resume`) is escaped for express. */
 export function toExpressPath(specPath: string): string {
-  return specPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+  return specPath.replace(/:/g, '\\:').replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
 /**

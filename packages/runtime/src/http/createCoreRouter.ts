@@ -1,7 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import type { Health } from '@outrigger/contract';
 import type { Authorizer } from '../auth/createAuthorizer.js';
-import { NotFoundError } from '../errors/errors.js';
+import { InputError, NotAllowedError, NotFoundError } from '../errors/errors.js';
+import type { TaskRunner } from '../tasks/createTaskRunner.js';
 import type { TaskRecord, TaskStore } from '../tasks/TaskStore.js';
 import { toClouddriverTask, toWebhookStatus } from '../tasks/taskState.js';
 import type { BindOperation } from './bindOperation.js';
@@ -16,6 +17,8 @@ export type HealthCheck = () => Promise<{ status: 'UP' | 'DOWN'; details?: Recor
 export function createCoreRouter(deps: {
   bind: BindOperation;
   store: TaskStore;
+  /** Resumes tasks (`POST /task/{id}:resume`). */
+  tasks?: TaskRunner;
   authorizer: Authorizer;
   checks: Record<string, HealthCheck>;
   /** How long one run of the checks answers /health (default 1000 ms). */
@@ -29,6 +32,10 @@ export function createCoreRouter(deps: {
   if (onUnknownTask) {
     router.get('/task/:id', async (req, res, next) => {
       if (await store.get(String(req.params.id))) return next();
+      onUnknownTask(req, res, next);
+    });
+    router.post('/task/:id\\:resume', async (req, res, next) => {
+      if (await store.get(String((req.params as Record<string, string>).id))) return next();
       onUnknownTask(req, res, next);
     });
   }
@@ -72,6 +79,24 @@ export function createCoreRouter(deps: {
     return (await store.list({ limit: query.limit, accounts })).map(toClouddriverTask);
   });
   bind(router, 'getTask', async ({ params, principal }) => toClouddriverTask(await readable(params.id, await principal())));
+  // clouddriver's OperationsController.resumeTask: 404 for an unknown id, 400 "Task is not retryable" otherwise.
+  bind(router, 'resumeTask', async ({ params, principal }) => {
+    const p = await principal();
+    const task = await readable(params.id, p);
+    if (task.account) {
+      const account = authorizer.readableAccounts(p).find((a) => a.name === task.account);
+      if (!account || !authorizer.canUse(p, account, 'WRITE')) throw new NotAllowedError(`Access denied to account ${task.account} - required authorization: WRITE`);
+    }
+    const ref = { id: task.id, resourceUri: `/task/${task.id}` };
+    if (!task.completed) return ref; // already running (resumed by an earlier call)
+    const resumed = task.failed && task.retryable && deps.tasks ? await deps.tasks.resume(task.id) : undefined;
+    if (resumed) return ref;
+    const again = await store.get(task.id);
+    if (again && !again.completed) return ref; // another caller resumed it meanwhile
+    throw new InputError('Task is not retryable', {
+      errors: [{ field: '$.path.id', message: `task ${task.id} is ${task.failed ? 'failed and cannot continue safely' : 'not failed'}; it is not retryable` }],
+    });
+  });
   bind(router, 'getWebhookTaskStatus', async ({ params, principal }) => toWebhookStatus(await readable(params.id, await principal())));
   return router;
 }

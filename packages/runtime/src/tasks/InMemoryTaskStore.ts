@@ -22,6 +22,7 @@ export class InMemoryTaskStore implements TaskStore {
       canceled: false,
       history: [{ phase: input.phase, status: input.status, timestamp: now }],
       resultObjects: [],
+      steps: [],
     };
     this.tasks.set(task.id, task);
     return { task: structuredClone(task), created: true };
@@ -66,14 +67,28 @@ export class InMemoryTaskStore implements TaskStore {
     for (const t of this.tasks.values()) if (t.ownerId === ownerId && !t.completed) t.heartbeatMs = now;
   }
 
-  async failOrphans(o: { exceptOwnerId: string; staleBeforeMs: number; now: number; message: (t: TaskRecord) => string }) {
+  async failOrphans(o: Parameters<TaskStore['failOrphans']>[0]) {
     const out: TaskRecord[] = [];
     for (const t of this.tasks.values()) {
       if (t.completed || t.ownerId === o.exceptOwnerId || t.heartbeatMs >= o.staleBeforeMs) continue;
-      await this.finish(t.id, orphanFinish(t, o.message(t)), o.now);
+      await this.finish(t.id, orphanFinish(t, o.message(t), o.retryable?.(t) ?? true), o.now);
       out.push(structuredClone(t));
     }
     return out;
+  }
+
+  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number) {
+    this.tasks.get(id)?.steps.push({ name, effect: structuredClone(effect), timestamp: now });
+  }
+
+  async reopen(id: string, ownerId: string, line: { phase: string; status: string }, now: number) {
+    const t = this.tasks.get(id);
+    if (!t || !t.completed || !t.failed || !t.retryable) return undefined;
+    Object.assign(t, { ownerId, completed: false, failed: false, retryable: false, canceled: false, heartbeatMs: now, phase: line.phase, status: line.status });
+    delete t.endTimeMs;
+    t.resultObjects = t.resultObjects.filter((r) => r.type !== 'EXCEPTION');
+    t.history.push({ ...line, timestamp: now });
+    return structuredClone(t);
   }
 
   async countByState() {

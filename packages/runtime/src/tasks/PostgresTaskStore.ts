@@ -76,7 +76,8 @@ const toRecord = (r: Row): TaskRecord => ({
   history: r.history,
   resultObjects: r.result_objects,
   // The step journal and the input (read by `POST /task/{id}:resume`).
-  ...({ steps: r.steps, ...(r.input ? { input: r.input } : {}) } as Record<string, unknown>),
+  steps: r.steps,
+  ...(r.input ? { input: r.input } : {}),
 });
 
 const line = (phase: string, status: string, now: number) => JSON.stringify([{ phase, status, timestamp: now }]);

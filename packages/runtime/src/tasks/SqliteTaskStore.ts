@@ -19,6 +19,7 @@ interface Row {
   retryable: number;
   canceled: number;
   result_objects: string;
+  input: string | null;
 }
 
 /** Tasks in SQLite (the default store): they survive restarts and are shared with the bake records' database file. */
@@ -54,7 +55,25 @@ export class SqliteTaskStore implements TaskStore {
         ts INTEGER NOT NULL,
         PRIMARY KEY (task_id, seq)
       );
+      CREATE TABLE IF NOT EXISTS task_steps (
+        task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        effect TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        PRIMARY KEY (task_id, seq)
+      );
     `);
+    // Files made before the step journal lack the `input` column.
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(tasks)').all();
+    if (!columns.some((c) => c.name === 'input')) db.exec('ALTER TABLE tasks ADD COLUMN input TEXT');
+  }
+
+  private steps(id: string) {
+    return this.db
+      .prepare<[string], { name: string; effect: string; ts: number }>('SELECT name, effect, ts FROM task_steps WHERE task_id = ? ORDER BY seq')
+      .all(id)
+      .map((s) => ({ name: s.name, effect: JSON.parse(s.effect) as Record<string, unknown>, timestamp: s.ts }));
   }
 
   private history(id: string) {
@@ -83,6 +102,8 @@ export class SqliteTaskStore implements TaskStore {
       canceled: r.canceled === 1,
       history: this.history(r.id),
       resultObjects: JSON.parse(r.result_objects) as Record<string, unknown>[],
+      steps: this.steps(r.id),
+      ...(r.input ? { input: JSON.parse(r.input) as Record<string, unknown> } : {}),
     };
   }
 
@@ -106,9 +127,21 @@ export class SqliteTaskStore implements TaskStore {
       }
       this.db
         .prepare(
-          'INSERT INTO tasks (id, owner_id, request_id, operation, account, user_name, start_ms, heartbeat_ms, phase, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO tasks (id, owner_id, request_id, operation, account, user_name, start_ms, heartbeat_ms, phase, status, input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(input.id, input.ownerId, input.requestId ?? null, input.operation, input.account ?? null, input.user ?? null, now, now, input.phase, input.status);
+        .run(
+          input.id,
+          input.ownerId,
+          input.requestId ?? null,
+          input.operation,
+          input.account ?? null,
+          input.user ?? null,
+          now,
+          now,
+          input.phase,
+          input.status,
+          input.input ? JSON.stringify(input.input) : null,
+        );
       this.appendLine(input.id, input.phase, input.status, now);
       return { task: this.toRecord(this.row(input.id)!), created: true };
     })();
@@ -164,17 +197,40 @@ export class SqliteTaskStore implements TaskStore {
     this.db.prepare('UPDATE tasks SET heartbeat_ms = ? WHERE owner_id = ? AND completed = 0').run(now, ownerId);
   }
 
-  async failOrphans(o: { exceptOwnerId: string; staleBeforeMs: number; now: number; message: (t: TaskRecord) => string }) {
+  async failOrphans(o: Parameters<TaskStore['failOrphans']>[0]) {
     const rows = this.db
       .prepare<[string, number], Row>('SELECT * FROM tasks WHERE completed = 0 AND owner_id != ? AND heartbeat_ms < ?')
       .all(o.exceptOwnerId, o.staleBeforeMs);
     const out: TaskRecord[] = [];
     for (const r of rows) {
       const t = this.toRecord(r);
-      await this.finish(t.id, orphanFinish(t, o.message(t)), o.now);
+      await this.finish(t.id, orphanFinish(t, o.message(t), o.retryable?.(t) ?? true), o.now);
       out.push((await this.get(t.id))!);
     }
     return out;
+  }
+
+  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number) {
+    this.db
+      .prepare(
+        'INSERT INTO task_steps (task_id, seq, name, effect, ts) SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_steps WHERE task_id = ?), ?, ?, ? FROM tasks WHERE id = ?',
+      )
+      .run(id, name, JSON.stringify(effect), now, id);
+  }
+
+  async reopen(id: string, ownerId: string, line: { phase: string; status: string }, now: number) {
+    // One UPDATE decides who wins: only a failed, retryable task changes, and only once.
+    const won = this.db
+      .prepare(
+        'UPDATE tasks SET owner_id = ?, completed = 0, failed = 0, retryable = 0, canceled = 0, end_ms = NULL, heartbeat_ms = ?, phase = ?, status = ? WHERE id = ? AND completed = 1 AND failed = 1 AND retryable = 1',
+      )
+      .run(ownerId, now, line.phase, line.status, id).changes;
+    if (!won) return undefined;
+    const r = this.row(id)!;
+    const kept = (JSON.parse(r.result_objects) as Record<string, unknown>[]).filter((o) => o.type !== 'EXCEPTION');
+    this.db.prepare('UPDATE tasks SET result_objects = ? WHERE id = ?').run(JSON.stringify(kept), id);
+    this.appendLine(id, line.phase, line.status, now);
+    return this.toRecord(this.row(id)!);
   }
 
   async countByState() {

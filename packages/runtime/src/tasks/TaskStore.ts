@@ -15,6 +15,18 @@ export interface TaskRecord extends NewTask {
   canceled: boolean;
   history: TaskHistoryLine[];
   resultObjects: Record<string, unknown>[];
+  /** The step journal: each step's recorded effect, oldest first (see `recordStep`). */
+  steps: TaskStep[];
+}
+
+/**
+ * One entry of a task's step journal: a step of the operation that took effect, and what it left behind (ids, names,
+ * ARNs) so that a resumed run goes on from it instead of repeating it.
+ */
+export interface TaskStep {
+  name: string;
+  effect: Record<string, unknown>;
+  timestamp: number;
 }
 
 export interface NewTask {
@@ -26,6 +38,8 @@ export interface NewTask {
   user?: string;
   phase: string;
   status: string;
+  /** What the operation was asked to do (its description), kept so `POST /task/{id}:resume` can run it again. */
+  input?: Record<string, unknown>;
 }
 
 export interface TaskFinish {
@@ -61,7 +75,27 @@ export interface TaskStore {
    * Fails the unfinished tasks whose owner is not `exceptOwnerId` and was last seen before `staleBeforeMs`: their
    * process died. They become failed and retryable, with `message(task)` as the last history line.
    */
-  failOrphans(options: { exceptOwnerId: string; staleBeforeMs: number; now: number; message: (t: TaskRecord) => string }): Promise<TaskRecord[]>;
+  failOrphans(options: {
+    exceptOwnerId: string;
+    staleBeforeMs: number;
+    now: number;
+    message: (t: TaskRecord) => string;
+    /** Whether the orphan may be resumed (default: yes). A task that cannot continue safely is `retryable: false`. */
+    retryable?: (t: TaskRecord) => boolean;
+  }): Promise<TaskRecord[]>;
+  /**
+   * Appends a step to the task's journal. Operations record each step's effect before they start the next one, so a
+   * resume (even after kill -9) knows what already took effect. A step name recorded twice keeps both; readers use
+   * the newest.
+   */
+  recordStep(id: string, name: string, effect: Record<string, unknown>, now: number): Promise<void>;
+  /**
+   * Reopens a failed, retryable task for `POST /task/{id}:resume`, atomically (only one caller wins): it becomes
+   * running again under `ownerId`, not failed, not retryable, without `endTimeMs` and without its EXCEPTION result
+   * objects; `status` is appended to its history. Returns the reopened task, or undefined when the task is missing
+   * or not failed-and-retryable.
+   */
+  reopen(id: string, ownerId: string, status: { phase: string; status: string }, now: number): Promise<TaskRecord | undefined>;
   countByState(): Promise<Record<TaskState, number>>;
   close(): Promise<void>;
 }

@@ -18,18 +18,73 @@ describe('createTaskRunner', () => {
     const t = (await store.get(task.id))!;
     expect(t).toMatchObject({ completed: true, failed: true, retryable: false });
     expect(t.history.at(-1)?.status).toBe('Orchestration failed: createLambdaFunction | InvalidAccountException: [AWS Lambda is not enabled for provided account.]');
-    expect(t.resultObjects[0]).toEqual({ type: 'EXCEPTION', operation: 'createLambdaFunction', message: 'AWS Lambda is not enabled for provided account.', cause: 'InvalidAccountException', retryable: false });
+    // clouddriver's exception summary, with kork's `details` chain (innermost first).
+    expect(t.resultObjects[0]).toEqual({
+      type: 'EXCEPTION',
+      operation: 'createLambdaFunction',
+      message: 'AWS Lambda is not enabled for provided account.',
+      cause: 'InvalidAccountException',
+      retryable: false,
+      details: [{ message: 'AWS Lambda is not enabled for provided account.', exceptionType: 'InvalidAccountException', retryable: false }],
+    });
     expect(toWebhookStatus(t)).toMatchObject({ status: 'TERMINAL', message: 'AWS Lambda is not enabled for provided account.' });
   });
 
-  it('marks throttling failures retryable', async () => {
+  it('marks throttling failures retryable only for operations that can resume', async () => {
     const store = new InMemoryTaskStore();
     const runner = createTaskRunner({ store, logger });
-    const { task } = await runner.submit({ operation: 'op' }, async () => {
-      throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
-    });
+    const throttled = async () => {
+      throw Object.assign(new Error('Rate exceeded', { cause: Object.assign(new Error('429'), { name: 'HttpError' }) }), { name: 'TooManyRequestsException' });
+    };
+    runner.resumable('resumableOp', () => throttled);
+    const a = await runner.submit({ operation: 'resumableOp', input: { x: 1 } }, throttled);
+    const b = await runner.submit({ operation: 'op', input: { x: 1 } }, throttled);
     await settle();
-    expect((await store.get(task.id))?.retryable).toBe(true);
+    const ta = (await store.get(a.task.id))!;
+    expect(ta.retryable).toBe(true);
+    expect(ta.resultObjects[0]?.details).toEqual([
+      { message: '429', exceptionType: 'HttpError', retryable: true },
+      { message: 'Rate exceeded', exceptionType: 'TooManyRequestsException', retryable: true },
+    ]);
+    // An operation that cannot continue safely is never retryable (Orca would resume it and get a refusal).
+    expect((await store.get(b.task.id))?.retryable).toBe(false);
+  });
+
+  it('resumes a failed task under the same id, never repeating a step that took effect', async () => {
+    const store = new InMemoryTaskStore();
+    const runner = createTaskRunner({ store, logger });
+    const effects: string[] = [];
+    let failOnce = true;
+    const work = (input: Record<string, unknown>) => async (ctx: import('./createTaskRunner.js').TaskContext) => {
+      const made = await ctx.step('create', async () => {
+        effects.push(`create ${String(input.name)}`);
+        return { name: `${String(input.name)}-v003` };
+      });
+      if (failOnce) {
+        failOnce = false;
+        throw Object.assign(new Error('throttled'), { retryable: true });
+      }
+      await ctx.step('enable', async () => {
+        effects.push(`enable ${String(made.name)}`);
+        return {};
+      });
+      return { serverGroupNames: [`us-east-1:${String(made.name)}`], resumed: ctx.resumed };
+    };
+    runner.resumable('deploy', (input) => work(input));
+    const { task } = await runner.submit({ operation: 'deploy', input: { name: 'web' } }, work({ name: 'web' }));
+    await settle();
+    expect(await store.get(task.id)).toMatchObject({ failed: true, retryable: true });
+    const resumed = await runner.resume(task.id);
+    expect(resumed?.id).toBe(task.id);
+    expect(await runner.resume(task.id)).toBeUndefined(); // already running again
+    await settle();
+    const t = (await store.get(task.id))!;
+    expect(t).toMatchObject({ completed: true, failed: false, retryable: false });
+    expect(effects).toEqual(['create web', 'enable web-v003']);
+    expect(t.resultObjects).toEqual([{ serverGroupNames: ['us-east-1:web-v003'], resumed: true }]);
+    expect(t.history.map((h) => h.status)).toContain('Resuming task after failure (1 step(s) already took effect)');
+    expect(t.history.map((h) => h.status)).toContain('Step create already took effect; not repeating it');
+    expect(await runner.resume(task.id)).toBeUndefined(); // succeeded: nothing to resume
   });
 
   it('runs one task per clientRequestId', async () => {
@@ -47,19 +102,20 @@ describe('createTaskRunner', () => {
     expect(runs).toBe(1);
   });
 
-  it('on drain, waits for running work, then fails what is left as retryable', async () => {
+  it('on drain, waits for running work, then fails what is left (retryable when it can resume)', async () => {
     const store = new InMemoryTaskStore();
     const runner = createTaskRunner({ store, logger });
+    runner.resumable('stuck', () => async () => undefined);
     const quick = await runner.submit({ operation: 'quick' }, async () => {
       await new Promise((r) => setTimeout(r, 5));
       return { done: 1 };
     });
-    const stuck = await runner.submit({ operation: 'stuck' }, (ctx) => new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => setTimeout(() => reject(new Error('aborted')), 50))));
+    const stuck = await runner.submit({ operation: 'stuck', input: {} }, (ctx) => new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => setTimeout(() => reject(new Error('aborted')), 50))));
     expect(runner.running()).toBe(2);
     await runner.drain(30);
     expect((await store.get(quick.task.id))).toMatchObject({ completed: true, failed: false });
     const s = (await store.get(stuck.task.id))!;
     expect(s).toMatchObject({ completed: true, failed: true, retryable: true });
-    expect(s.resultObjects[0]?.message).toMatch(/outrigger was shut down while this task was running/);
+    expect(s.resultObjects[0]?.message).toMatch(/outrigger was shut down while this task was running; it will continue/);
   });
 });

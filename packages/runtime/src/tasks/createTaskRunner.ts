@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TaskRecord, TaskStore } from './TaskStore.js';
-import { ORCHESTRATION } from './taskState.js';
+import type { TaskRecord, TaskStep, TaskStore } from './TaskStore.js';
+import { exceptionSummary, ORCHESTRATION } from './taskState.js';
 
 /** What an operation gets while it runs in the background. */
 export interface TaskContext {
@@ -12,6 +12,17 @@ export interface TaskContext {
   addResults(...objects: Record<string, unknown>[]): Promise<void>;
   /** Aborted when the server shuts down. */
   readonly signal: AbortSignal;
+  /**
+   * Runs one step of the operation once per task. When an earlier run of this task (before a failure, a crash or a
+   * kill -9) recorded the step, its recorded effect is returned and `fn` does not run; otherwise `fn` runs and what it
+   * returns is recorded in the task's journal before `step` returns, so the next step never starts before the effect
+   * of this one is stored. Effects are small JSON objects (names, ids, ARNs), never secrets.
+   */
+  step<T extends Record<string, unknown>>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** The journal as it stood when this run started (empty on a first run). */
+  readonly journal: readonly TaskStep[];
+  /** True when this run continues a failed task (`POST /task/{id}:resume`). */
+  readonly resumed: boolean;
 }
 
 export interface Submission {
@@ -20,7 +31,15 @@ export interface Submission {
   user?: string;
   /** clouddriver's `clientRequestId`: a repeat returns the existing task. */
   requestId?: string;
+  /**
+   * The operation's description. Stored with the task; with a resumer registered for `operation` (see `resumable`),
+   * a failed task can be resumed from it.
+   */
+  input?: Record<string, unknown>;
 }
+
+/** Builds the work that continues `operation` from its stored input (the same work a first run does). */
+export type Resumer = (input: Record<string, unknown>, task: TaskRecord) => TaskWork;
 
 export type TaskWork = (ctx: TaskContext) => Promise<Record<string, unknown> | Record<string, unknown>[] | void>;
 
@@ -28,6 +47,19 @@ export interface TaskRunner {
   readonly ownerId: string;
   /** Stores the task, starts `work` in the background and returns at once. */
   submit(submission: Submission, work: TaskWork): Promise<{ task: TaskRecord; created: boolean }>;
+  /**
+   * Declares that `operation` can be resumed: its work is written with `ctx.step`, so running it again from its input
+   * continues where the journal stops. Only such tasks (with a stored input) are ever reported `retryable: true`.
+   */
+  resumable(operation: string, resumer: Resumer): void;
+  /** Whether a task can be resumed (its operation has a resumer and it has an input). */
+  canResume(task: Pick<TaskRecord, 'operation' | 'input'>): boolean;
+  /**
+   * `POST /task/{id}:resume`: reopens a failed, retryable task under the same id and runs its operation again from
+   * the journal. Returns undefined when the task is not failed-and-retryable (already running or resumed by another
+   * caller, succeeded, or failed for good).
+   */
+  resume(id: string): Promise<TaskRecord | undefined>;
   /** Tasks of this process still running. */
   running(): number;
   /** Waits up to `timeoutMs` for running tasks; the rest are failed as retryable, saying the server stopped. */
@@ -45,13 +77,28 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
   const ownerId = deps.ownerId ?? `${randomUUID()}@${process.env.HOSTNAME ?? 'outrigger'}`;
   const inflight = new Map<string, Promise<void>>();
   const abort = new AbortController();
+  const resumers = new Map<string, Resumer>();
+  const canResume = (t: Pick<TaskRecord, 'operation' | 'input'>) => resumers.has(t.operation) && t.input !== undefined;
 
-  async function run(task: TaskRecord, work: TaskWork) {
+  async function run(task: TaskRecord, work: TaskWork, resumed: boolean) {
+    const journal = task.steps;
     const ctx: TaskContext = {
       taskId: task.id,
       signal: abort.signal,
+      journal,
+      resumed,
       updateStatus: (phase, status) => store.appendHistory(task.id, phase, status, now()),
       addResults: (...objects) => store.addResultObjects(task.id, objects),
+      async step(name, fn) {
+        const done = journal.findLast((s) => s.name === name);
+        if (done) {
+          await store.appendHistory(task.id, ORCHESTRATION, `Step ${name} already took effect; not repeating it`, now());
+          return done.effect as never;
+        }
+        const effect = await fn();
+        await store.recordStep(task.id, name, effect, now());
+        return effect;
+      },
     };
     try {
       await store.appendHistory(task.id, ORCHESTRATION, `Processing op: ${task.operation}`, now());
@@ -60,9 +107,17 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
       await store.finish(task.id, { failed: false, retryable: false, phase: ORCHESTRATION, status: 'Orchestration completed.', resultObjects }, now());
     } catch (err) {
       const e = err as Error & { retryable?: boolean; $metadata?: unknown };
-      const retryable = e.retryable ?? /Throttl|TooManyRequests|ServiceUnavailable|Timeout/.test(e?.name ?? '');
+      // Retryable means Orca may call `POST /task/{id}:resume`: only when the error is transient AND the operation can
+      // continue from its journal. Anything else would be `retryable: true` followed by a failed resume.
+      const transient = e.retryable ?? /Throttl|TooManyRequests|ServiceUnavailable|Timeout/.test(e?.name ?? '');
+      const retryable = transient && canResume(task);
       const message = e?.message || String(err);
       logger.warn({ taskId: task.id, operation: task.operation, err: { name: e?.name, message } }, 'task failed');
+      const chain: { message: string; exceptionType?: string }[] = [];
+      for (let c: unknown = err; c && chain.length < 10; c = (c as { cause?: unknown }).cause) {
+        const ce = c as Error;
+        chain.push({ message: ce?.message || String(c), ...(ce?.name ? { exceptionType: ce.name } : {}) });
+      }
       await store.finish(
         task.id,
         {
@@ -70,11 +125,16 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
           retryable,
           phase: ORCHESTRATION,
           status: `Orchestration failed: ${task.operation} | ${e?.name ?? 'Error'}: [${message}]`,
-          resultObjects: [{ type: 'EXCEPTION', operation: task.operation, message, cause: e?.name ?? 'Error', retryable }],
+          resultObjects: [exceptionSummary({ operation: task.operation, message, cause: e?.name ?? 'Error', retryable, chain })],
         },
         now(),
       );
     }
+  }
+
+  function start(task: TaskRecord, work: TaskWork, resumed: boolean) {
+    const p = run(task, work, resumed).finally(() => inflight.delete(task.id));
+    inflight.set(task.id, p);
   }
 
   return {
@@ -85,11 +145,22 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
         { id, ownerId, phase: ORCHESTRATION, status: 'Initializing Orchestration Task', ...submission },
         now(),
       );
-      if (created) {
-        const p = run(task, work).finally(() => inflight.delete(task.id));
-        inflight.set(task.id, p);
-      }
+      if (created) start(task, work, false);
       return { task, created };
+    },
+    resumable(operation, resumer) {
+      resumers.set(operation, resumer);
+    },
+    canResume,
+    async resume(id) {
+      const existing = await store.get(id);
+      if (!existing || !canResume(existing)) return undefined;
+      const line = `Resuming task after failure (${existing.steps.length} step(s) already took effect)`;
+      const task = await store.reopen(id, ownerId, { phase: ORCHESTRATION, status: line }, now());
+      if (!task) return undefined;
+      logger.info({ taskId: id, operation: task.operation, steps: task.steps.map((s) => s.name) }, 'resuming task');
+      start(task, resumers.get(task.operation)!(task.input!, task), true);
+      return task;
     },
     running: () => inflight.size,
     async drain(timeoutMs) {
@@ -104,15 +175,18 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
       for (const id of inflight.keys()) {
         const t = await store.get(id);
         if (!t || t.completed) continue;
-        const message = 'outrigger was shut down while this task was running; it may be partly applied. Check the resource, then re-run the stage.';
+        const retryable = canResume(t);
+        const message = retryable
+          ? 'outrigger was shut down while this task was running; it will continue from its last recorded step when resumed.'
+          : 'outrigger was shut down while this task was running; it may be partly applied. Check the resource, then re-run the stage.';
         await store.finish(
           id,
           {
             failed: true,
-            retryable: true,
+            retryable,
             phase: ORCHESTRATION,
             status: `Orchestration failed: ${t.operation} | Exc: [${message}]`,
-            resultObjects: [{ type: 'EXCEPTION', operation: t.operation, message, cause: 'Shutdown', retryable: true }],
+            resultObjects: [exceptionSummary({ operation: t.operation, message, cause: 'Shutdown', retryable })],
           },
           now(),
         );

@@ -9,14 +9,37 @@ export function stateOf(t: Pick<TaskRecord, 'completed' | 'failed' | 'canceled'>
   return t.failed ? 'failed' : 'succeeded';
 }
 
-/** How a task whose process died ends: failed, retryable, with an exception summary Orca can show. */
-export function orphanFinish(t: TaskRecord, message: string): TaskFinish {
+/** How a task whose process died ends: failed, retryable (unless it cannot be resumed), with an exception summary. */
+export function orphanFinish(t: TaskRecord, message: string, retryable = true): TaskFinish {
   return {
     failed: true,
-    retryable: true,
+    retryable,
     phase: ORCHESTRATION,
     status: `Orchestration failed: ${t.operation} | Exc: [${message}]`,
-    resultObjects: [{ type: 'EXCEPTION', operation: t.operation, message, cause: 'ProcessDied', retryable: true }],
+    resultObjects: [exceptionSummary({ operation: t.operation, message, cause: 'ProcessDied', retryable })],
+  };
+}
+
+/**
+ * clouddriver's exception result object (`DefaultOrchestrationProcessor.extractExceptionSummary`, kork's
+ * `ExceptionSummaryService.summary`): `type: EXCEPTION`, `operation`, `message`, `cause`, `retryable` and `details`,
+ * the exception chain innermost first, one `{message, retryable}` per link. `chain` defaults to the one message.
+ */
+export function exceptionSummary(e: {
+  operation: string;
+  message: string;
+  cause: string;
+  retryable: boolean;
+  chain?: { message: string; exceptionType?: string }[];
+}): Record<string, unknown> {
+  const chain = e.chain?.length ? e.chain : [{ message: e.message, exceptionType: e.cause }];
+  return {
+    type: 'EXCEPTION',
+    operation: e.operation,
+    message: e.message,
+    cause: e.cause,
+    retryable: e.retryable,
+    details: [...chain].reverse().map((c) => ({ message: c.message, ...(c.exceptionType ? { exceptionType: c.exceptionType } : {}), retryable: e.retryable })),
   };
 }
 
@@ -41,6 +64,9 @@ export function toClouddriverTask(t: TaskRecord): Task {
     },
     history: t.history.map((h) => ({ phase: h.phase, status: h.status, timestamp: h.timestamp })),
     resultObjects: t.resultObjects,
+    // clouddriver's DefaultTask.getOutputs(): the (manifest, phase, stdOut, stdErr) lines of Kubernetes jobs; outrigger
+    // has none, and Orca's MonitorKatoTask copies the list into `kato.tasks[].outputs`.
+    outputs: [],
   };
 }
 

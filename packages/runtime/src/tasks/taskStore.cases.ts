@@ -75,5 +75,51 @@ export function runTaskStoreCases(name: string, makeStore: () => Promise<TaskSto
       expect(await store.countByState()).toEqual({ running: 2, succeeded: 0, failed: 1, canceled: 0 });
       await store.close();
     });
+
+    it('keeps the input and a step journal in order, and reopens a failed retryable task exactly once', async () => {
+      const store = await makeStore();
+      await store.create({ ...base, id: 'r1', account: 'prod', input: { functionName: 'fn', memorySize: 128 } }, 10);
+      await store.recordStep('r1', 'createFunction', { functionArn: 'arn:1' }, 11);
+      await store.recordStep('r1', 'publishVersion', { version: '1' }, 12);
+      await store.recordStep('missing', 'x', {}, 12);
+      expect(await store.get('missing')).toBeUndefined();
+      let t = await store.get('r1');
+      expect(t?.input).toEqual({ functionName: 'fn', memorySize: 128 });
+      expect(t?.steps).toEqual([
+        { name: 'createFunction', effect: { functionArn: 'arn:1' }, timestamp: 11 },
+        { name: 'publishVersion', effect: { version: '1' }, timestamp: 12 },
+      ]);
+      const line = { phase: 'ORCHESTRATION', status: 'Resuming task' };
+      expect(await store.reopen('r1', 'owner-b', line, 13)).toBeUndefined(); // still running: nothing to resume
+      await store.addResultObjects('r1', [{ functionName: 'fn' }]);
+      await store.finish('r1', { failed: true, retryable: true, phase: 'ORCHESTRATION', status: 'failed', resultObjects: [{ type: 'EXCEPTION', message: 'boom' }] }, 14);
+      const [a, b] = await Promise.all([store.reopen('r1', 'owner-b', line, 15), store.reopen('r1', 'owner-c', line, 15)]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      t = await store.get('r1');
+      expect(t).toMatchObject({ completed: false, failed: false, retryable: false, status: 'Resuming task' });
+      expect(t?.endTimeMs).toBeUndefined();
+      expect(['owner-b', 'owner-c']).toContain(t?.ownerId);
+      expect(t?.resultObjects).toEqual([{ functionName: 'fn' }]);
+      expect(t?.steps.map((s) => s.name)).toEqual(['createFunction', 'publishVersion']);
+      expect(t?.history.map((h) => h.status).slice(-2)).toEqual(['failed', 'Resuming task']);
+      expect(await store.countByState()).toMatchObject({ running: 1, failed: 0 });
+      // A task that failed for good is never reopened.
+      await store.create({ ...base, id: 'r2' }, 20);
+      await store.finish('r2', { failed: true, retryable: false, phase: 'ORCHESTRATION', status: 'failed' }, 21);
+      expect(await store.reopen('r2', 'owner-b', line, 22)).toBeUndefined();
+      expect(await store.reopen('nope', 'owner-b', line, 22)).toBeUndefined();
+      await store.close();
+    });
+
+    it('fails an orphan that cannot be resumed as not retryable', async () => {
+      const store = await makeStore();
+      await store.create({ ...base, id: 'o1', ownerId: 'old', operation: 'unresumable' }, 100);
+      await store.create({ ...base, id: 'o2', ownerId: 'old' }, 100);
+      await store.failOrphans({ exceptOwnerId: 'me', staleBeforeMs: 400, now: 600, message: () => 'died', retryable: (t) => t.operation !== 'unresumable' });
+      expect(await store.get('o1')).toMatchObject({ failed: true, retryable: false });
+      expect((await store.get('o1'))?.resultObjects[0]).toMatchObject({ type: 'EXCEPTION', retryable: false, details: [{ message: 'died' }] });
+      expect(await store.get('o2')).toMatchObject({ failed: true, retryable: true });
+      await store.close();
+    });
   });
 }

@@ -1,0 +1,38 @@
+import type { IDeckPlugin, IStageTypeConfig } from '@spinnaker/core';
+import { ExecutionDetailsTasks } from '@spinnaker/core';
+import { makeExecutionDetails } from './components/ExecutionDetails.js';
+import { makeStageConfig } from './components/StageConfigForm.js';
+import { defaultParameterValues } from './kit/webhooks.js';
+import { stageDefinitions, type StageDefinition } from './stages/definitions.js';
+
+/**
+ * One Deck stage per definition. Its key is the Orca preconfigured webhook `type`, and `alias: preconfiguredWebhook`
+ * (written into the pipeline by `addAliasToConfig`) makes Orca run it as that webhook. `cloudProvider: 'aws'` makes
+ * Deck's registry prefer this form over the generic one Deck builds from `/webhooks/preconfigured` for the same key.
+ */
+export function makeStage(def: StageDefinition): IStageTypeConfig {
+  return {
+    key: def.key,
+    label: def.label,
+    description: def.description,
+    extendedDescription: def.extendedDescription,
+    alias: 'preconfiguredWebhook',
+    addAliasToConfig: true,
+    cloudProvider: 'aws',
+    producesArtifacts: def.producesArtifacts,
+    restartable: true,
+    supportsCustomTimeout: true,
+    defaults: { parameterValues: defaultParameterValues(def) },
+    component: makeStageConfig(def),
+    executionDetailsSections: [makeExecutionDetails(def), ExecutionDetailsTasks],
+    validators: def.parameters
+      .filter((p) => p.required)
+      .map((p) => ({ type: 'requiredField', fieldName: `parameterValues.${p.name}`, fieldLabel: p.label, message: `<strong>${p.label}</strong> is required.` })),
+  } as IStageTypeConfig;
+}
+
+export const plugin: IDeckPlugin = {
+  stages: stageDefinitions.map(makeStage),
+};
+
+export { stageDefinitions };
