@@ -201,8 +201,14 @@ export class FakeLambda {
           ...(f.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: f.reserved } } : {}),
         };
       }
-      case 'GetFunctionConfiguration':
-        return this.read(this.fn(i.FunctionName));
+      case 'GetFunctionConfiguration': {
+        const f = this.fn(i.FunctionName);
+        const q = i.Qualifier as string | undefined;
+        if (!q || q === '$LATEST') return this.read(f);
+        const v = f.versions.find((x) => x.Version === (f.aliases.get(q)?.FunctionVersion ?? q));
+        if (!v) throw notFound(`${f.config.FunctionArn}:${q}`);
+        return { ...v };
+      }
       case 'CreateFunction': {
         const fname = String(i.FunctionName);
         if (this.functions.has(fname))

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import { waitUntilFunctionReady } from '../aws/waitUntilFunctionReady.js';
 import type { OperationContext } from '../operations/OperationContext.js';
 import { readGates, type GateDeps, type GateReading } from './gates.js';
-import type { HookExecution, RolloutPatch, RolloutRecord, RolloutState, RolloutStore } from './RolloutStore.js';
+import type { HookExecution, PendingControl, RolloutPatch, RolloutRecord, RolloutState, RolloutStore } from './RolloutStore.js';
 import { isActive } from './RolloutStore.js';
 
 export const ROLLOUT_PHASE = 'DEPLOY_LAMBDA_PROGRESSIVE';
@@ -104,6 +104,7 @@ export function configurationHash(c: FunctionConfiguration): string {
   return createHash('sha256').update(JSON.stringify(canonical(picked))).digest('hex');
 }
 
+const asked = (c: PendingControl) => `${c.action} requested${c.by ? ` by ${c.by}` : ''}${c.reason ? `: ${c.reason}` : ''}`;
 const weightsOf = (a: AliasConfiguration) => a.RoutingConfig?.AdditionalVersionWeights ?? {};
 
 /**
@@ -349,7 +350,7 @@ export function createRolloutEngine(deps: EngineDeps) {
       for (;;) {
         await reload();
         h = r[field]!;
-        if (r.control?.action === 'rollback') return { kind: 'manual', reason: `rollback requested${r.control.reason ? `: ${r.control.reason}` : ''}` };
+        if (r.control?.action === 'rollback') return { kind: 'manual', reason: asked(r.control) };
         if (h.status === 'Succeeded') {
           await note({ kind: 'hook', gate: `hook:${event}`, value: 'Succeeded', threshold: 'Succeeded', passed: true, message: `${event} hook ${target} reported Succeeded` });
           return undefined;
@@ -415,11 +416,11 @@ export function createRolloutEngine(deps: EngineDeps) {
         }
         const last = r.steps.length - 1;
         const c = r.control;
-        if (c?.action === 'rollback') return { kind: 'manual', reason: `rollback requested${c.reason ? `: ${c.reason}` : ''}` };
+        if (c?.action === 'rollback') return { kind: 'manual', reason: asked(c) };
         if (c && (c.action === 'skip' || c.action === 'promote')) {
           const next = c.action === 'promote' ? last : Math.min(last, r.stepIndex + 1);
           await save({ control: null });
-          await note({ kind: 'decision', message: `${c.action === 'promote' ? 'Promote' : 'Skip to the next step'} requested${c.reason ? `: ${c.reason}` : ''}` });
+          await note({ kind: 'decision', message: `${c.action === 'promote' ? 'Promoting to 100%' : 'Skipping to the next step'}: ${asked(c)}` });
           if (next > r.stepIndex) await applyStep(next);
           else if (r.stepIndex === last) return undefined;
           continue;

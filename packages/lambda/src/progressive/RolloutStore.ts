@@ -19,6 +19,8 @@ export interface HookExecution {
 export interface PendingControl {
   action: 'skip' | 'promote' | 'rollback';
   reason?: string;
+  /** The Spinnaker user who asked. */
+  by?: string;
   at: number;
 }
 

@@ -202,7 +202,7 @@ export function createRollouts(deps: ProviderDeps, router: Router, o: RolloutOpt
       if (r.phase === 'ROLLBACK') throw refuse('is rolling back');
       if (action !== 'rollback' && r.phase !== 'SHIFT') throw refuse(`is in phase ${r.phase}, not shifting traffic`);
       const unpause = r.state === 'PAUSED' ? { state: 'RUNNING' as const, pausedAt: null, pausedMs: r.pausedMs + (r.pausedAt ? now - r.pausedAt : 0) } : {};
-      after = await store.update(id, { ...unpause, control: { action, at: now, ...(reason ? { reason: `${reason}${who}` } : who ? { reason: `requested${who}` } : {}) } }, now);
+      after = await store.update(id, { ...unpause, control: { action, at: now, ...(reason ? { reason } : {}), ...(principal.user ? { by: principal.user } : {}) } }, now);
     }
     await store.appendEvents(id, [{ at: now, kind: 'control', message: `${action} requested${who}${why}` }]);
     await deps.taskStore.appendHistory(id, ROLLOUT_PHASE, `${action} requested${who}${why}`, now).catch(() => {});

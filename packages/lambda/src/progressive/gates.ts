@@ -28,7 +28,7 @@ export interface GateDeps {
   cloudwatch(): unknown;
 }
 
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
+const fmt = (v: number) => String(Number(v.toPrecision(3)));
 
 /** CloudWatch alarms by name: any in ALARM fails; a missing alarm fails too (a gate that cannot be read is not a pass). */
 export async function readAlarms(deps: GateDeps, names: string[]): Promise<GateReading[]> {
