@@ -153,12 +153,12 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
     }
     const third = await get(b.baseUrl, `/api/v1/us-east-1/status/${ids[2]}`);
     expect(third.body).toMatchObject({ state: 'RUNNING', queue_position: 1 });
-    expect(b.provider.service.runningCount()).toBe(2);
+    expect(await b.provider.service.runningCount()).toBe(2);
     const instance = await get(b.baseUrl, '/status/instance');
     expect(instance.body.status).toBe('RUNNING');
     expect(instance.body.bakes).toHaveLength(3);
 
-    const pgids = ids.slice(0, 2).map((id) => b.provider.service.record(id)!.pid!);
+    const pgids = await Promise.all(ids.slice(0, 2).map(async (id) => (await b.provider.service.record(id))!.pid!));
     for (const id of ids) {
       const c = await get(b.baseUrl, `/api/v1/us-east-1/cancel/${id}`);
       expect(c.status).toBe(200);
@@ -209,7 +209,7 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
     });
     expect(purge.status).toBe(200);
     expect((await get(b.baseUrl, `/api/v1/eu-west-1/status/${fresh.body.id}`)).status).toBe(400);
-    expect(existsSync(b.provider.service.record(fresh.body.id)?.runDir ?? '/nonexistent')).toBe(false);
+    expect(existsSync((await b.provider.service.record(fresh.body.id))?.runDir ?? '/nonexistent')).toBe(false);
 
     const helm = await post(b.baseUrl, '/api/v2/manifest/bake/HELM3', { templateRenderer: 'HELM3', outputName: 'x' });
     expect(helm.status).toBe(501);
@@ -306,7 +306,7 @@ describe('bake.packer.timeoutMinutes', () => {
       const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '30' } }));
       const pgid = await (async () => {
         for (;;) {
-          const pid = b.provider.service.record(r.body.id)?.pid;
+          const pid = (await b.provider.service.record(r.body.id))?.pid;
           if (pid) return pid;
           await new Promise((res) => setTimeout(res, 20));
         }

@@ -36,7 +36,7 @@ export interface RecipeDeps {
   /** Operator's directory first, then the shipped templates. */
   templateDirs: string[];
   /** A finished bake by id (layered bakes: `base_ami` names an earlier bake). */
-  findBake(id: string): BakeRecord | undefined;
+  findBake(id: string): Promise<BakeRecord | undefined>;
   /** Newest image whose name matches `pattern` (EC2 DescribeImages), or undefined. */
   findImageByName(pattern: string, region: string, accountName: string | undefined): Promise<string | undefined>;
   now: () => number;
@@ -119,8 +119,8 @@ export async function resolveRecipe(
   const env: Record<string, string> = {};
   let baseImage: string;
 
-  const fromBake = (id: string): BakeRecord | undefined => {
-    const b = deps.findBake(id);
+  const fromBake = async (id: string): Promise<BakeRecord | undefined> => {
+    const b = await deps.findBake(id);
     if (!b) return undefined;
     if (b.state !== 'COMPLETED' || b.result !== 'SUCCESS') throw bad('$.body.base_ami', `bake ${id} did not succeed; it cannot be a base image`);
     if (b.provider !== provider) throw bad('$.body.base_ami', `bake ${id} was a ${b.provider} bake, not ${provider}`);
@@ -128,7 +128,7 @@ export async function resolveRecipe(
   };
 
   if (provider === 'local') {
-    const layered = req.base_ami ? fromBake(req.base_ami) : undefined;
+    const layered = req.base_ami ? await fromBake(req.base_ami) : undefined;
     baseImage = layered ? (layered.files[0] ?? layered.imageName ?? layered.id) : req.base_ami || entry?.baseImage.id || 'local';
     const seconds = req.extended_attributes?.bake_seconds;
     if (seconds !== undefined && !/^\d{1,5}(\.\d+)?$/.test(String(seconds))) throw bad('$.body.extended_attributes.bake_seconds', 'expected a number of seconds');
@@ -144,7 +144,7 @@ export async function resolveRecipe(
         `no base image: give base_ami, or configure bake.aws.bakeryDefaults.baseImages[id=${req.base_os ?? '?'}].virtualizationSettings for region ${region}, ${vmType}`,
       );
     }
-    const layered = fromBake(source);
+    const layered = await fromBake(source);
     if (layered) {
       const img = layered.images.find((i) => i.region === region);
       if (!img) throw bad('$.body.base_ami', `bake ${source} has no image in ${region} (it has: ${layered.images.map((i) => i.region).join(', ') || 'none'})`);

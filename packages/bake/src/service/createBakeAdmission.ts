@@ -53,7 +53,7 @@ export function createBakeAdmission(deps: {
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: id, runDir });
       // Dedupe early: an identical running or successful bake is returned without validating again.
       if (!options.rebake) {
-        const existing = store.findReusable(recipe.key);
+        const existing = await store.findReusable(recipe.key);
         if (existing) return existing;
       }
       const validateDir = path.join(bakesDir, '.validate', id);
@@ -62,9 +62,9 @@ export function createBakeAdmission(deps: {
       } finally {
         rmSync(validateDir, { recursive: true, force: true });
       }
-      // Synchronous from here: no other request can interleave between the lookup and the insert.
+      // A successful bake may have finished meanwhile; a live one is refused by the store itself (across replicas).
       if (!options.rebake) {
-        const existing = store.findReusable(recipe.key);
+        const existing = await store.findReusable(recipe.key);
         if (existing) return existing;
       }
       const t = now();
@@ -99,18 +99,23 @@ export function createBakeAdmission(deps: {
         updatedMs: t,
       };
       identity.remember(id, recipe.env);
-      queue.enqueue(
+      const { bake, created } = await queue.enqueue(
         record,
         `bake ${id} queued: template ${path.basename(recipe.template)}, base image ${recipe.baseImage}, image name ${recipe.imageName}${options.rebake ? ' (rebake)' : ''}`,
+        { dedupe: !options.rebake },
       );
-      return store.get(id)!;
+      if (!created) {
+        identity.forget(id);
+        return bake;
+      }
+      return (await store.get(id)) ?? bake;
     },
     async forget(region, request) {
       const provider = providerFor(config, request);
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: 'forget', runDir: path.join(bakesDir, 'forget') });
-      const b = store.findLatest(recipe.key);
+      const b = await store.findLatest(recipe.key);
       if (!b) throw new NotFoundError(`Unable to locate bake with key '${recipe.key}'.`);
-      store.update({ ...b, forgotten: true, updatedMs: now() });
+      await store.update({ ...b, forgotten: true, updatedMs: now() });
       return `Deleted bake '${recipe.key}' with id '${b.id}'.`;
     },
   };
