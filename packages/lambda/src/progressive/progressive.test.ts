@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function start(clock = new VirtualClock()) {
-  const h = await composeLambda({ clock });
+  const h = await composeLambda({ virtualClock: clock });
   harnesses.push(h);
   return { h, clock };
 }
