@@ -177,7 +177,8 @@ describe('bake provider over HTTP, replaying Orca with the real Packer', () => {
   it('rebake=1 while an identical bake runs starts a second bake and leaves the first one running (no cross-pipeline cancel)', async () => {
     const body = orcaBody({ package: 'haproxy', extended_attributes: { bake_seconds: '1' } });
     const first = await post(b.baseUrl, '/api/v1/us-east-1/bake', body);
-    const second = await post(b.baseUrl, '/api/v1/us-east-1/bake?rebake=1', body);
+    // Another pipeline's execution asks for a rebake.
+    const second = await post(b.baseUrl, '/api/v1/us-east-1/bake?rebake=1', body, { ...orcaHeaders, 'X-SPINNAKER-EXECUTION-ID': '01HOTHEREXEC00000000000000:01HSTAGE:01HTASK' });
     expect(second.body.id).not.toBe(first.body.id);
     expect((await get(b.baseUrl, `/api/v1/us-east-1/status/${first.body.id}`)).body.state).toBe('RUNNING');
     expect((await waitForEnd(b.baseUrl, 'us-east-1', first.body.id)).body).toMatchObject({ state: 'COMPLETED', result: 'SUCCESS' });

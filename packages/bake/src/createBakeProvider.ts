@@ -54,6 +54,8 @@ export interface BakeProvider extends Provider {
  */
 export function createBakeProvider(deps: ProviderDeps): BakeProvider {
   const config = parseConfigSection(BakeConfigSchema, deps.config.bake, { source: deps.configSource, keyPath: ['bake'] });
+  // The local demo provider runs only on embedded defaults, or when a config file turns it on.
+  config.local.enabled ??= deps.configSource === '(defaults)';
   // PostgreSQL: bakes, logs and dedupe shared by every replica, each running its own Packer runs under a lease.
   const store: BakeStore = deps.postgres
     ? new PostgresBakeStore(deps.postgres, deps.tasks.ownerId)

@@ -16,6 +16,7 @@ import { createPackerIdentity } from './service/createPackerIdentity.js';
 import { createPackerLifecycle } from './service/createPackerLifecycle.js';
 import { createValidationCache } from './service/createValidationCache.js';
 import { toBake, toBakeStatus } from './service/bakeViews.js';
+import { createPathHider } from './service/hideServerPaths.js';
 import type { BakeRecord, LogLine } from './store/BakeRecord.js';
 import type { BakeStore } from './store/BakeStore.js';
 
@@ -76,8 +77,12 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   const instanceId = `${randomUUID()}@${hostname()}`;
   const bakesDir = path.join(deps.dataDir, 'bakes');
 
+  const hidePaths = createPathHider([
+    { dir: deps.dataDir, label: '<dataDir>' },
+    ...deps.templateDirs.map((dir, i) => ({ dir, label: i === deps.templateDirs.length - 1 ? '<shipped templates>' : '<templates>' })),
+  ]);
   const log = createBakeLog({ store, now });
-  const validation = createValidationCache({ binary: config.packer.binary });
+  const validation = createValidationCache({ binary: config.packer.binary, hidePaths });
   const identity = createPackerIdentity({ config });
   const lifecycle = createPackerLifecycle({ config, store, log, identity, now });
   const follower = createOutputFollower({ store, log, logger, now });
@@ -88,7 +93,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     logger,
     lifecycle,
     follower,
-    finish: createBakeFinisher({ store, log, now }),
+    finish: createBakeFinisher({ store, log, now, hidePaths }),
     ...(deps.onEnded ? { onEnded: deps.onEnded } : {}),
     bakesDir,
     now,

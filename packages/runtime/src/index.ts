@@ -26,6 +26,7 @@ export {
   reasonPhrase,
   ServiceUnavailableError,
   statusFor,
+  TooManyRequestsError,
   UnsupportedMediaTypeError,
   UpstreamError,
 } from './errors/index.js';

@@ -9,7 +9,7 @@ import { createBakeProvider, type BakeProvider } from '../createBakeProvider.js'
 export const fixtureTemplates = fileURLToPath(new URL('../../fixtures/templates/', import.meta.url));
 
 /** Composes the bake provider alone on loopback with a temp data dir and the fixture templates. */
-export async function startBakery(bake: Record<string, unknown> = {}, extra: { aws?: AwsClientFactory; config?: Record<string, unknown>; dataDir?: string } = {}) {
+export async function startBakery(bake: Record<string, unknown> = {}, extra: { aws?: AwsClientFactory; config?: Record<string, unknown>; dataDir?: string; configSource?: string } = {}) {
   const dataDir = extra.dataDir ?? mkdtempSync(path.join(tmpdir(), 'outrigger-bake-'));
   const c = await composeApp({
     config: ConfigSchema.parse({
@@ -21,6 +21,7 @@ export async function startBakery(bake: Record<string, unknown> = {}, extra: { a
     providers: [createBakeProvider],
     validateResponses: true,
     ...(extra.aws ? { aws: extra.aws } : {}),
+    ...(extra.configSource ? { configSource: extra.configSource } : {}),
   });
   const server = c.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BakeRequest } from '@outrigger/contract';
+import type { BakeRequest, FieldError } from '@outrigger/contract';
 import { InputError } from '@outrigger/runtime';
 import type { BakeConfig, BaseImageEntry } from '../config/BakeConfigSchema.js';
 import type { BakeRecord } from '../store/BakeRecord.js';
 import { bakeKey } from './bakeKey.js';
+import { reservedVariableErrors } from './reservedVariables.js';
+import { baseLabelErrors, imageNameErrors, type NamePart } from './validateNames.js';
 import { resolveTemplateFile } from './resolveTemplateFile.js';
 
 export type BakeProviderName = 'aws' | 'local';
@@ -45,12 +47,15 @@ export interface RecipeDeps {
 const PACKAGE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9.+:~_=@/-]*$/;
 const bad = (field: string, message: string) => new InputError('Validation Failed', { errors: [{ field, message }] });
 
-/** Rosco's image name: `[ami_name or first package]-[arch or all]-[ami_suffix or epoch ms]-[base_os]`. */
-export function imageNameFor(req: BakeRequest, packages: string[], now: number): string {
+/** Rosco's image name, as parts with the field each came from: `[ami_name or first package]-[arch or all]-[ami_suffix or epoch ms]-[base_os]`. */
+export function imageNameParts(req: BakeRequest, packages: string[], now: number): NamePart[] {
   const first = packages[0]?.split(/[=_]/)[0];
-  const base = req.ami_name || first || 'image';
-  const parts = [base, 'all', req.ami_suffix || String(now), req.base_os].filter((p): p is string => !!p);
-  return parts.join('-').replace(/[^A-Za-z0-9()[\]./'@_-]/g, '_').slice(0, 128);
+  return [
+    req.ami_name ? { value: req.ami_name, field: '$.body.ami_name' } : first ? { value: first, field: '$.body.package' } : { value: 'image' },
+    { value: 'all' },
+    req.ami_suffix ? { value: req.ami_suffix, field: '$.body.ami_suffix' } : { value: String(now) },
+    ...(req.base_os ? [{ value: req.base_os, field: '$.body.base_os' }] : []),
+  ];
 }
 
 function appVersion(req: BakeRequest, packages: string[]): string | undefined {
@@ -80,9 +85,13 @@ export async function resolveRecipe(
 ): Promise<Recipe> {
   const { request: req, region, provider, config } = { ...input, config: deps.config };
   const packages = (req.package ?? '').split(/\s+/).filter(Boolean);
-  packages.forEach((p) => {
-    if (!PACKAGE_TOKEN.test(p)) throw bad('$.body.package', 'package names may contain only letters, digits and . + : ~ _ = @ / -');
-  });
+  const invalid: FieldError[] = [];
+  if (packages.some((p) => !PACKAGE_TOKEN.test(p))) invalid.push({ field: '$.body.package', message: 'package names may contain only letters, digits and . + : ~ _ = @ / -' });
+  const nameParts = imageNameParts(req, packages, deps.now());
+  if (!invalid.length) invalid.push(...imageNameErrors(provider, nameParts));
+  invalid.push(...baseLabelErrors(req.base_label));
+  invalid.push(...reservedVariableErrors(provider, req));
+  if (invalid.length) throw new InputError('Validation Failed', { errors: invalid });
   const artifactRefs = (req.package_artifacts ?? []).map((a) => a.reference).filter((r): r is string => !!r);
   const defaults = provider === 'aws' ? config.aws.bakeryDefaults : config.local.bakeryDefaults;
   const entry = entryFor(defaults.baseImages, req.base_os);
@@ -99,7 +108,7 @@ export async function resolveRecipe(
     varFiles.push(v.file);
     varFileContents.push(readFileSync(v.file, 'utf8'));
   }
-  const imageName = imageNameFor(req, packages, deps.now());
+  const imageName = nameParts.map((p) => p.value).join('-');
   const application = (req.ami_name || packages[0]?.split(/[=_]/)[0] || 'image').toLowerCase();
   const packageType = (req.package_type || entry?.baseImage.packageType || 'deb').toLowerCase();
   const vars: Record<string, string | undefined> = {

@@ -9,9 +9,10 @@ import type { BakeOutcome } from './createOutputFollower.js';
 /** Records how a bake ended (state, images, log line) and removes what must not outlive it. */
 export type FinishBake = (b: BakeRecord, outcome: BakeOutcome) => Promise<BakeRecord>;
 
-export function createBakeFinisher(deps: { store: BakeStore; log: BakeLog; now: () => number }): FinishBake {
+export function createBakeFinisher(deps: { store: BakeStore; log: BakeLog; now: () => number; hidePaths: (text: string) => string }): FinishBake {
   const { store, log, now } = deps;
-  return async (b, outcome) => {
+  return async (b, result) => {
+    const outcome: BakeOutcome = result.ok ? result : { ok: false, message: deps.hidePaths(result.message) };
     const t = now();
     const cur = (await store.get(b.id)) ?? b;
     const next: BakeRecord = outcome.ok

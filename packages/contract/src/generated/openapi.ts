@@ -2309,6 +2309,17 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description The server is at a limit (for bakes, `bake.maxQueuedBakes`); retry after the `Retry-After` header's seconds. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
         /** @description The resource is in a state that forbids the request; `message` names what holds it. */
         Conflict: {
             headers: {
@@ -3662,6 +3673,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteBake: {
