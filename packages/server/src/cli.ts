@@ -4,6 +4,7 @@ import { ConfigError } from '@outrigger/runtime';
 import { bakeCommand } from './commands/bake.js';
 import { serve } from './serve.js';
 import { ecsCommand } from './commands/ecs.js';
+import { lambdaFeedCommand } from './commands/lambdaFeed.js';
 
 const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
 
@@ -11,6 +12,7 @@ usage:
   outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
   outrigger render|validate FILE [--image NAME=IMAGE] [--env [NAME:]K=V] [--overlay FILE] …  (ECS task definitions; see packages/ecs/README.md)
   outrigger bake REQUEST.json [--server URL] [--region R] [--rebake] [--config FILE]
+  outrigger lambda-feed setup --account NAME --region REGION [--config FILE] [--name NAME]  (Lambda change feed: SQS + EventBridge)
   outrigger help
 
 serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'render' || command === 'validate') return ecsCommand(command, rest);
+  if (command === 'lambda-feed') return lambdaFeedCommand(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 
