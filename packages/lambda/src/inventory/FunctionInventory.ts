@@ -85,16 +85,17 @@ export class FunctionInventory {
         hydrated_at: number;
         body: string;
       }[];
+      // Keys are stored JSON-encoded: they hold NUL separators, which Node 22's node:sqlite cuts strings at.
       for (const r of rows) {
         try {
-          this.index(r.key, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
+          this.index(JSON.parse(r.key) as string, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
         } catch {
           del.run(r.key);
         }
       }
       this.db = {
-        put: (k, e) => put.run(k, e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
-        del: (k) => del.run(k),
+        put: (k, e) => put.run(JSON.stringify(k), e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
+        del: (k) => del.run(JSON.stringify(k)),
       };
     }
   }
