@@ -19,6 +19,8 @@ import {
 } from '@outrigger/runtime';
 import { sendWithRetry } from './aws/sendWithRetry.js';
 import { LambdaConfigSchema, type LambdaConfig } from './config.js';
+import { realClock, type Clock } from './inventory/clock.js';
+import { createInventoryService, type InventoryService } from './inventory/createInventoryService.js';
 import { FunctionInventory } from './inventory/FunctionInventory.js';
 import { listRuntimes } from './listRuntimes.js';
 import { createKeyedLock } from './keyedLock.js';
@@ -38,6 +40,10 @@ export interface LambdaProviderOptions {
   fetchViaClouddriver?: (baseUrl: string, artifact: FetchableArtifact, maxBytes: number) => Promise<Buffer>;
   /** Receives the inventory (tests and benchmarks fill or inspect it). */
   onInventory?: (inventory: FunctionInventory) => void;
+  /** The inventory's clock (tests drive a manual one); defaults to the wall clock. */
+  clock?: Clock;
+  /** Random source for the sweep's phase (tests make it fixed). */
+  random?: () => number;
 }
 
 interface Entry {
@@ -77,7 +83,7 @@ async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer>
 
 /** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
 /** The provider plus its inventory (benchmarks and operators' scripts read it). */
-export type LambdaProvider = Provider & { inventory: FunctionInventory };
+export type LambdaProvider = Provider & { inventory: FunctionInventory; inventoryService: InventoryService };
 
 export function makeLambdaProvider(options: LambdaProviderOptions = {}): (deps: ProviderDeps) => LambdaProvider {
   return (deps) => buildProvider(deps, options);
@@ -91,7 +97,7 @@ export function createLambdaProvider(deps: ProviderDeps): LambdaProvider {
 function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): LambdaProvider {
   const config: LambdaConfig = parseConfigSection(LambdaConfigSchema, deps.config.lambda, { source: deps.configSource, keyPath: ['lambda'] });
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
   const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
   const fetchViaClouddriver = options.fetchViaClouddriver ?? defaultFetchViaClouddriver;
   const clouddriverUrl = deps.config.clouddriver.baseUrl;
@@ -116,6 +122,16 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
   options.onInventory?.(inventory);
   const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);
   const regionsOf = (a: AccountConfig) => (a.regions.length ? a.regions : deps.config.aws.defaultRegions).map((r) => r.name);
+  const clock = options.clock ?? realClock;
+  const service = createInventoryService({
+    provider: deps,
+    config,
+    inventory,
+    send: <T>(client: unknown, command: object) => sendWithRetry<T>(client, command, { sleep: options.sleep ?? ((ms) => clock.sleep(ms)) }),
+    clock,
+    ...(options.random ? { random: options.random } : {}),
+    lanes: lambdaAccounts().flatMap((account) => regionsOf(account).map((region) => ({ account, region }))),
+  });
   const router = Router();
   const perFunction = createKeyedLock();
 
@@ -133,7 +149,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
       status,
       refresh: async (name) => {
         try {
-          await inventory.refreshFunction(account, region, name);
+          await service.refreshNow(account, region, name);
         } catch (err) {
           deps.logger.warn({ err, function: name }, 'could not refresh the function after a write; the next inventory pass will');
         }
@@ -283,8 +299,8 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
     let fn: Awaited<ReturnType<typeof inventory.refreshFunction>>;
     try {
-      fn = await inventory.refreshFunction(account, body.region, functionName);
-      if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
+      fn = await service.refreshNow(account, body.region, functionName);
+      if (!fn && functionName !== body.functionName) fn = await service.refreshNow(account, body.region, body.functionName);
     } catch (err) {
       throw mapAwsError(err, 'lambda');
     }
@@ -305,44 +321,22 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return [{ id: query.id, details: { account, region, functionName: name }, cacheTime: at, processedCount: 1, processedTime: at }];
   });
 
-  const passes = new Map<string, { at: string; listed?: number; hydrated?: number; failed?: number; error?: string }>();
-  let timers: NodeJS.Timeout[] = [];
-  let stopped = false;
   return {
     name: 'lambda',
     router,
     inventory,
-    // The inventory never takes the server DOWN (reads keep serving the last good data); each region's last pass shows.
-    health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: Object.fromEntries(passes) } }),
+    inventoryService: service,
+    // The inventory never takes the server DOWN (reads keep serving the last good data). Each region shows its mode
+    // (feed or polling, and why), its change feed's status, its last listing and how stale its oldest entry is.
+    health: async () => ({
+      status: 'UP',
+      details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: service.health() },
+    }),
     async start() {
-      if (!config.inventory.enabled) return;
-      stopped = false;
-      for (const account of lambdaAccounts()) {
-        for (const region of regionsOf(account)) {
-          const tick = async () => {
-            if (stopped) return;
-            try {
-              const stats = await inventory.refreshRegion(account, region);
-              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), listed: stats.listed, hydrated: stats.hydrated, failed: stats.failed });
-              deps.logger.debug({ account: account.name, region, ...stats }, 'lambda inventory refreshed');
-            } catch (err) {
-              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), error: (err as Error).message });
-              deps.logger.warn({ err, account: account.name, region }, 'lambda inventory: listing failed; keeping the previous functions of this region');
-            }
-            if (!stopped) {
-              const t = setTimeout(() => void tick(), config.inventory.intervalSeconds * 1000);
-              t.unref();
-              timers.push(t);
-            }
-          };
-          void tick();
-        }
-      }
+      await service.start();
     },
     async stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers = [];
+      await service.stop();
     },
   };
 }

@@ -4,3 +4,5 @@ export { serve } from './serve.js';
 export type { ServeOptions, Serving } from './serve.js';
 export { providerFactories } from './providers.js';
 export { createClouddriverPassthrough } from './createClouddriverPassthrough.js';
+// The Lambda provider with injectable clock, and the manual clock, for the inventory bench (test/bench/lambda-inventory.bench.mjs).
+export { makeLambdaProvider, createManualClock } from '@outrigger/lambda';

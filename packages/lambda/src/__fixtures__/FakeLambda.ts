@@ -57,6 +57,8 @@ export class FakeLambda {
   readonly functions = new Map<string, FakeFunction>();
   readonly mappings = new Map<string, EventSourceMappingConfiguration>();
   readonly calls = new Map<string, number>();
+  /** Every command in order, with the function (or resource) it named. */
+  readonly log: { command: string; target?: string }[] = [];
   throttled = 0;
   throttleRate: number;
   /** Reads a create or update takes to settle. */
@@ -85,6 +87,7 @@ export class FakeLambda {
 
   resetCalls(): void {
     this.calls.clear();
+    this.log.length = 0;
     this.throttled = 0;
   }
 
@@ -108,6 +111,7 @@ export class FakeLambda {
       PackageType: 'Zip',
       RevisionId: randomUUID(),
       LastModified: this.tick(),
+      CodeSize: 1024,
       ...extra,
     };
     this.functions.set(name, { config, code: {}, tags, versions: [], aliases: new Map(), policy: [], provisioned: new Map(), settleReads: 0 });
@@ -162,6 +166,8 @@ export class FakeLambda {
   async send(command: { input: Record<string, unknown>; constructor: { name: string } }, options?: { abortSignal?: AbortSignal }): Promise<unknown> {
     const name = command.constructor.name.replace(/Command$/, '');
     this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+    const target = command.input.FunctionName ?? command.input.Resource;
+    this.log.push({ command: name, ...(target !== undefined ? { target: this.nameOf(target) } : {}) });
     if (name === 'Invoke' && this.invokeHangs) {
       return new Promise((_, reject) => options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }))));
     }
@@ -174,10 +180,13 @@ export class FakeLambda {
     if (injected) throw injected;
     switch (name) {
       case 'ListFunctions': {
-        const all = [...this.functions.values()].sort((a, b) => a.config.FunctionName!.localeCompare(b.config.FunctionName!));
+        // FunctionVersion=ALL lists every published version after each function's $LATEST (Lambda's documented order).
+        const all = [...this.functions.values()]
+          .sort((a, b) => a.config.FunctionName!.localeCompare(b.config.FunctionName!))
+          .flatMap((f) => (i.FunctionVersion === 'ALL' ? [f.config, ...f.versions] : [f.config]));
         const start = Number(i.Marker ?? 0);
-        const max = Number(i.MaxItems ?? 50);
-        const page = all.slice(start, start + max).map((f) => ({ ...f.config }));
+        const max = Math.min(50, Number(i.MaxItems ?? 50));
+        const page = all.slice(start, start + max).map((c) => ({ ...c }));
         return { Functions: page, ...(start + max < all.length ? { NextMarker: String(start + max) } : {}) };
       }
       case 'GetFunction': {
@@ -189,6 +198,15 @@ export class FakeLambda {
           Code: f.code.ImageUri ? { RepositoryType: 'ECR', ImageUri: f.code.ImageUri } : { RepositoryType: 'S3', Location: 'https://example.invalid/code' },
           Tags: { ...f.tags },
           ...(f.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: f.reserved } } : {}),
+        };
+      }
+      case 'GetAccountSettings': {
+        // AccountUsage counts the code of $LATEST and of every published version (what Lambda's storage quota counts).
+        let total = 0;
+        for (const f of this.functions.values()) for (const c of [f.config, ...f.versions]) total += c.CodeSize ?? 0;
+        return {
+          AccountLimit: { TotalCodeSize: 80_530_636_800, CodeSizeUnzipped: 262_144_000, CodeSizeZipped: 52_428_800, ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 },
+          AccountUsage: { TotalCodeSize: total, FunctionCount: this.functions.size },
         };
       }
       case 'GetFunctionConfiguration':
@@ -213,6 +231,7 @@ export class FakeLambda {
           RevisionId: randomUUID(),
           LastModified: this.tick(),
           CodeSha256: 'sha',
+          CodeSize: 1024,
         };
         const f: FakeFunction = { config, code, tags: { ...((Tags as Record<string, string>) ?? {}) }, versions: [], aliases: new Map(), policy: [], provisioned: new Map(), settleReads: this.settleAfter };
         this.functions.set(fname, f);
@@ -236,7 +255,7 @@ export class FakeLambda {
         const f = this.fn(i.FunctionName);
         this.changing(f);
         f.code = { ...(i.S3Bucket ? { S3Bucket: i.S3Bucket as string, S3Key: i.S3Key as string } : {}), ...(i.ImageUri ? { ImageUri: i.ImageUri as string } : {}), ...(i.ZipFile ? { ZipFile: i.ZipFile as Uint8Array } : {}) };
-        this.update(f, { CodeSha256: randomUUID() });
+        this.update(f, { CodeSha256: randomUUID(), CodeSize: (f.config.CodeSize ?? 1024) + 1 });
         let version = '$LATEST';
         if (i.Publish) version = this.publish(f).Version!;
         return { ...f.config, Version: version };
