@@ -118,7 +118,7 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
       server: { host: '127.0.0.1', port: 0, shutdownTimeoutSeconds: 2 },
       dataDir,
       logging: { level: 'warn' },
-      storage: { type: 'postgres', url: '${OUTRIGGER_REPLICA_PG_URL}', schema: pg!.schema, heartbeatSeconds: 0.5, poolSize: 4 },
+      storage: { type: 'postgres', url: '${OUTRIGGER_REPLICA_PG_URL}', schema: pg!.schema, heartbeatSeconds: 1, poolSize: 4 },
       aws: { accounts: [{ name: 'test', accountId: '123456789012', regions: ['us-east-1'], lambdaEnabled: true, endpoint }] },
       bake: {
         templatesDir: path.join(root, 'packages/bake/fixtures/templates'),
@@ -221,7 +221,7 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
       return s.body?.state !== 'RUNNING' ? s : undefined;
     });
     expect([...states]).toContain('RUNNING');
-    expect(end.body).toMatchObject({ id, state: 'COMPLETED', result: 'SUCCESS' });
+    expect(end.body, JSON.stringify(end.body)).toMatchObject({ id, state: 'COMPLETED', result: 'SUCCESS' });
     const bake = await getJson(`${survivor.url}/api/v1/us-east-1/bake/${id}`);
     expect(bake.body).toMatchObject({ id, artifact: { type: 'local/image' } });
 
@@ -267,7 +267,7 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
     // The owner (a) is inside PutFunctionConcurrency when it dies.
     await until('the operation to reach AWS', async () => lambda.state.held.length > 0);
     const running = await getJson(`${b.url}/task/${id}`);
-    expect(running.body).toMatchObject({ id, status: { completed: false } });
+    expect(running.body, JSON.stringify(running.body)).toMatchObject({ id, status: { completed: false } });
     lambda.state.hold = false;
     await killPod(a, []);
 
@@ -275,7 +275,7 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
       const t = await getJson(`${b.url}/task/${id}`);
       return t.body?.status?.completed ? t : undefined;
     });
-    expect(done.body).toMatchObject({ id, status: { completed: true, failed: false } });
+    expect(done.body, JSON.stringify(done.body)).toMatchObject({ id, status: { completed: true, failed: false } });
     expect(done.body.resultObjects).toEqual(expect.arrayContaining([expect.objectContaining({ functionName: 'orders', reservedConcurrentExecutions: 7 })]));
     expect(lambda.state.concurrency).toBe(7);
     expect(done.body.ownerId).not.toBe(running.body.ownerId);
