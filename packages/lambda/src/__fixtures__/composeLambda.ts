@@ -30,7 +30,7 @@ export interface LambdaHarness {
  * The Lambda provider alone in `composeApp` (what `outrigger serve` runs), with a stateful FakeLambda/FakeElbv2 behind
  * the AWS client factory, listening on 127.0.0.1.
  */
-export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean; clock?: Clock; sqs?: FakeSqs; random?: () => number } = {}): Promise<LambdaHarness> {
+export async function composeLambda(options: { artifacts?: { allowedHosts: string[] }; throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean; clock?: Clock; sqs?: FakeSqs; random?: () => number } = {}): Promise<LambdaHarness> {
   const config = ConfigSchema.parse({
     storage: { type: 'memory' },
     logging: { level: 'silent' },
@@ -42,6 +42,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     },
     lambda: { inventory: { enabled: options.startInventory ?? false, intervalSeconds: 3600 }, ...(options.lambdaConfig ?? {}) },
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
   });
   const lambda = new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
   options.seed?.(lambda);
