@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   InvalidParameterValueException,
+  ProvisionedConcurrencyConfigNotFoundException,
   ResourceConflictException,
   ResourceNotFoundException,
   TooManyRequestsException,
@@ -67,6 +68,15 @@ export class FakeLambda {
   invokeHangs = false;
   /** Makes a command fail: return an error to throw it. */
   failWith?: (command: string, input: Record<string, unknown>) => Error | undefined;
+  /**
+   * Runs a function's code on Invoke (hook functions, health checks): return the response payload and FunctionError,
+   * or undefined for the default echo. An `Event` invoke awaits it before answering 202.
+   */
+  onInvoke?: (call: { functionName: string; qualifier?: string; payload: string; invocationType: string }) => Promise<{ payload?: string; functionError?: string } | void>;
+  /** Every alias change, in order: what the alias served after it (weights are AWS's 0..1). */
+  readonly aliasLog: { functionName: string; alias: string; version: string; weights: Record<string, number>; at: number }[] = [];
+  /** The time recorded in `aliasLog` (tests pass their virtual clock). */
+  now: () => number = Date.now;
   private readonly random: () => number;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -200,6 +210,14 @@ export class FakeLambda {
           ...(f.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: f.reserved } } : {}),
         };
       }
+      case 'GetFunctionConfiguration': {
+        const f = this.fn(i.FunctionName);
+        const q = i.Qualifier as string | undefined;
+        if (!q || q === '$LATEST') return this.read(f);
+        const v = f.versions.find((x) => x.Version === (f.aliases.get(q)?.FunctionVersion ?? q));
+        if (!v) throw notFound(`${f.config.FunctionArn}:${q}`);
+        return { ...v };
+      }
       case 'GetAccountSettings': {
         // AccountUsage counts the code of $LATEST and of every published version (what Lambda's storage quota counts).
         let total = 0;
@@ -209,8 +227,6 @@ export class FakeLambda {
           AccountUsage: { TotalCodeSize: total, FunctionCount: this.functions.size },
         };
       }
-      case 'GetFunctionConfiguration':
-        return this.read(this.fn(i.FunctionName));
       case 'CreateFunction': {
         const fname = String(i.FunctionName);
         if (this.functions.has(fname))
@@ -315,6 +331,7 @@ export class FakeLambda {
           RevisionId: randomUUID(),
         };
         f.aliases.set(aliasName, a);
+        this.aliasLog.push({ functionName: f.config.FunctionName!, alias: aliasName, version: v, weights: { ...(a.RoutingConfig?.AdditionalVersionWeights ?? {}) }, at: this.now() });
         return { ...a };
       }
       case 'DeleteAlias': {
@@ -368,7 +385,7 @@ export class FakeLambda {
       }
       case 'GetProvisionedConcurrencyConfig': {
         const p = this.fn(i.FunctionName).provisioned.get(String(i.Qualifier));
-        if (!p) throw new ResourceNotFoundException({ message: 'No Provisioned Concurrency Config found', ...meta } as never);
+        if (!p) throw new ProvisionedConcurrencyConfigNotFoundException({ message: 'No Provisioned Concurrency Config found for this function', ...meta } as never);
         const status = p.reads-- > 0 ? 'IN_PROGRESS' : 'READY';
         return { Status: status, RequestedProvisionedConcurrentExecutions: p.requested };
       }
@@ -423,7 +440,17 @@ export class FakeLambda {
       case 'Invoke': {
         const f = this.fn(i.FunctionName);
         const payload = i.Payload ? Buffer.from(i.Payload as Uint8Array).toString('utf8') : '';
+        const q = i.Qualifier as string | undefined;
+        if (q && q !== '$LATEST' && !f.versions.some((v) => v.Version === q) && !f.aliases.has(q)) throw notFound(`${f.config.FunctionArn}:${q}`);
+        const custom = await this.onInvoke?.({ functionName: f.config.FunctionName!, ...(q ? { qualifier: q } : {}), payload, invocationType: String(i.InvocationType ?? 'RequestResponse') });
         if (i.InvocationType === 'Event') return { StatusCode: 202 };
+        if (custom)
+          return {
+            StatusCode: 200,
+            ...(custom.functionError ? { FunctionError: custom.functionError } : {}),
+            ExecutedVersion: q ?? '$LATEST',
+            Payload: new TextEncoder().encode(custom.payload ?? 'null'),
+          };
         const failed = payload.includes('"fail"');
         const body = failed ? JSON.stringify({ errorMessage: 'boom', errorType: 'Error' }) : JSON.stringify({ statusCode: 200, body: payload });
         return {
