@@ -50,7 +50,7 @@ describe('aws provider over HTTP (EC2 faked at the SDK client)', () => {
 
   it('serves an aws bake as Rosco: ami and aws/image artifact for the path region, one artifact per copied region', async () => {
     const now = Date.now();
-    b.provider.store.insert({
+    await b.provider.store.insert({
       id: 'aws-bake-1',
       bakeKey: 'bake:aws:us-east-1:test',
       region: 'us-east-1',
@@ -148,28 +148,34 @@ describe('image retention and the reaper (EC2 faked at the SDK client)', () => {
       createdMs: now,
       updatedMs: now,
     };
-    b.provider.store.insert({ ...base, id: 'dead-1', state: 'CANCELED', result: 'FAILURE' });
+    await b.provider.store.insert({ ...base, id: 'dead-1', state: 'CANCELED', result: 'FAILURE' });
     // RUNNING for the reaper; phase left 'done' so the service does not go looking for its Packer.
-    b.provider.store.insert({ ...base, id: 'live-1', state: 'RUNNING' });
+    await b.provider.store.insert({ ...base, id: 'live-1', state: 'RUNNING' });
+    // Restarted under the same id by another replica (attempt 2): attempt 1's leftovers are dead, attempt 2's are not.
+    await b.provider.store.insert({ ...base, id: 'again-1', state: 'RUNNING', attempt: 2 });
     ec2.instances.push(
       { InstanceId: 'i-dead', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'dead-1' }], SecurityGroups: [{ GroupId: 'sg-dead', GroupName: 'packer_5f3a' }, { GroupId: 'sg-shared', GroupName: 'builders' }] },
       { InstanceId: 'i-live', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'live-1' }], SecurityGroups: [{ GroupId: 'sg-live', GroupName: 'packer_77aa' }] },
       { InstanceId: 'i-foreign', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'not-ours' }] },
+      { InstanceId: 'i-again-1', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'again-1' }, { Key: 'outrigger:bake-attempt', Value: '1' }] },
+      { InstanceId: 'i-again-2', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'again-1' }, { Key: 'outrigger:bake-attempt', Value: '2' }] },
     );
-    ec2.keyPairs.add('outrigger-dead-1').add('outrigger-live-1');
+    ec2.keyPairs.add('outrigger-dead-1').add('outrigger-live-1').add('outrigger-again-1-attempt-1').add('outrigger-again-1-attempt-2');
     ec2.securityGroups.add('sg-dead').add('sg-shared').add('sg-live');
     // The fake terminates at once, as a finished shutdown would; a group still attached would wait for the next pass.
     await b.provider.reap();
     expect(ec2.instances.find((i) => i.InstanceId === 'i-dead')!.State).toBe('terminated');
     expect(ec2.instances.find((i) => i.InstanceId === 'i-live')!.State).toBe('running');
     expect(ec2.instances.find((i) => i.InstanceId === 'i-foreign')!.State).toBe('running');
-    expect([...ec2.keyPairs]).toEqual(['outrigger-live-1']);
+    expect(ec2.instances.find((i) => i.InstanceId === 'i-again-1')!.State).toBe('terminated');
+    expect(ec2.instances.find((i) => i.InstanceId === 'i-again-2')!.State).toBe('running');
+    expect([...ec2.keyPairs]).toEqual(['outrigger-live-1', 'outrigger-again-1-attempt-2']);
     expect([...ec2.securityGroups].sort()).toEqual(['sg-live', 'sg-shared']);
   });
 
   it('leaves a dead bake\'s security group for the next pass while its instance is still shutting down', async () => {
     const now = Date.now();
-    b.provider.store.insert({
+    await b.provider.store.insert({
       id: 'dead-2', state: 'CANCELED', result: 'FAILURE', bakeKey: 'k2', region: 'us-east-1', provider: 'aws', phase: 'done',
       recipe: { template: '', varFiles: [], variables: {}, imageName: 'x', baseImage: 'ami-x', artifactMetadata: {}, masked: [] },
       runDir: '/nonexistent', cancelRequested: false, outOffset: 0, images: [], files: [], forgotten: false, createdMs: now, updatedMs: now,

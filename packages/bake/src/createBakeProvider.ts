@@ -32,6 +32,7 @@ import { bindBakeManifest } from './operations/BakeManifest.js';
 import { bindGetBakeryInstanceStatus } from './operations/GetBakeryInstanceStatus.js';
 import { bindGetBakeryAllStatus } from './operations/GetBakeryAllStatus.js';
 import type { BakeStore } from './store/BakeStore.js';
+import { PostgresBakeStore } from './store/PostgresBakeStore.js';
 import { SqliteBakeStore } from './store/SqliteBakeStore.js';
 
 /** The templates shipped with this package (source layout, or next to the bundled server). */
@@ -53,7 +54,12 @@ export interface BakeProvider extends Provider {
  */
 export function createBakeProvider(deps: ProviderDeps): BakeProvider {
   const config = parseConfigSection(BakeConfigSchema, deps.config.bake, { source: deps.configSource, keyPath: ['bake'] });
-  const store: BakeStore = new SqliteBakeStore(deps.database ?? openSqlite(':memory:'));
+  // The local demo provider runs only on embedded defaults, or when a config file turns it on.
+  config.local.enabled ??= deps.configSource === '(defaults)';
+  // PostgreSQL: bakes, logs and dedupe shared by every replica, each running its own Packer runs under a lease.
+  const store: BakeStore = deps.postgres
+    ? new PostgresBakeStore(deps.postgres, deps.tasks.ownerId)
+    : new SqliteBakeStore(deps.database ?? openSqlite(':memory:'));
   const templateDirs = [...(config.templatesDir ? [path.resolve(config.templatesDir)] : []), shippedTemplatesDir()];
 
   const accountFor = (name: string | undefined): AccountConfig => {
@@ -73,6 +79,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     store,
     logger: deps.logger.child({ provider: 'bake' }),
     dataDir: deps.dataDir,
+    heartbeatMs: deps.heartbeatMs,
     templateDirs,
     findImageByName: (pattern, region, accountName) => {
       // Concurrent identical requests share one DescribeImages call.
@@ -114,10 +121,13 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     const name = config.aws.bakeAccount ?? deps.config.aws.accounts[0]?.name;
     const account = deps.config.aws.accounts.find((a) => a.name === name);
     if (!account) return;
-    const regions = new Set([...account.regions.map((r) => r.name), ...store.regionsOf('aws')]);
+    const regions = new Set([...account.regions.map((r) => r.name), ...(await store.regionsOf('aws'))]);
     for (const region of regions) {
       try {
-        const r = await reapBakeResources(deps.aws, account, region, (id) => { const b = store.get(id); return !!b && b.state !== 'RUNNING'; });
+        const r = await reapBakeResources(deps.aws, account, region, async (id, attempt) => {
+          const b = await store.get(id);
+          return !!b && (b.state !== 'RUNNING' || attempt < (b.attempt ?? 1));
+        });
         if (r.instances.length || r.securityGroups.length || r.keyPairs.length) log.warn({ region, ...r }, 'reaped temporary resources of dead bakes');
       } catch (err) {
         log.warn({ err, region }, 'bake reaper pass failed');
@@ -136,7 +146,7 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     store,
     config,
     health: async () => {
-      const details = { running: service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes };
+      const details = { running: await service.runningCount(), maxConcurrentBakes: config.maxConcurrentBakes };
       try {
         // `packer version` at most once a minute (health probes are frequent).
         if (!versionCheck || Date.now() - versionCheck.at > 60_000) versionCheck = { at: Date.now(), version: packerVersion(config.packer.binary) };

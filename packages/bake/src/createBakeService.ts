@@ -16,6 +16,7 @@ import { createPackerIdentity } from './service/createPackerIdentity.js';
 import { createPackerLifecycle } from './service/createPackerLifecycle.js';
 import { createValidationCache } from './service/createValidationCache.js';
 import { toBake, toBakeStatus } from './service/bakeViews.js';
+import { createPathHider } from './service/hideServerPaths.js';
 import type { BakeRecord, LogLine } from './store/BakeRecord.js';
 import type { BakeStore } from './store/BakeStore.js';
 
@@ -30,6 +31,8 @@ export interface BakeServiceDeps {
   templateDirs: string[];
   findImageByName: RecipeDeps['findImageByName'];
   now?: () => number;
+  /** How often this replica renews its lease and looks for dead replicas' bakes; silent for 3 periods is dead. */
+  heartbeatMs?: number;
   /** Called with a bake id whenever a bake ends (tests, reaper). */
   onEnded?: (b: BakeRecord) => void;
 }
@@ -37,21 +40,23 @@ export interface BakeServiceDeps {
 export interface BakeService {
   instanceId: string;
   submit(region: string, request: BakeRequest, options: SubmitOptions): Promise<BakeStatus>;
-  status(id: string): BakeStatus;
-  bake(id: string, region: string): Bake;
-  record(id: string): BakeRecord | undefined;
-  logs(id: string, offset?: number, limit?: number): { lines: LogLine[]; complete: boolean };
+  status(id: string): Promise<BakeStatus>;
+  bake(id: string, region: string): Promise<Bake>;
+  record(id: string): Promise<BakeRecord | undefined>;
+  logs(id: string, offset?: number, limit?: number): Promise<{ lines: LogLine[]; complete: boolean }>;
   formatLine(l: LogLine): string;
-  bakeForImage(region: string, imageId: string): string | undefined;
-  cancel(id: string): string;
+  bakeForImage(region: string, imageId: string): Promise<string | undefined>;
+  cancel(id: string): Promise<string>;
   forget(region: string, request: BakeRequest): Promise<string>;
-  purgeExecutions(ids: string[]): void;
-  incomplete(): BakeStatus[];
+  purgeExecutions(ids: string[]): Promise<void>;
+  incomplete(): Promise<BakeStatus[]>;
   /** Re-attaches to Packer runs left by an earlier process, then starts queued bakes. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Packer processes running now (bench/tests). */
-  runningCount(): number;
+  /** Packer processes this process runs now (bench/tests, health). */
+  runningCount(): Promise<number>;
+  /** One lease pass: renew this replica's heartbeat and adopt the bakes of replicas that stopped answering. */
+  adoptOrphans(): Promise<BakeRecord[]>;
   /** The template directory changed: forget cached `packer validate` results. */
   templatesChanged(file?: string): void;
 }
@@ -72,8 +77,12 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   const instanceId = `${randomUUID()}@${hostname()}`;
   const bakesDir = path.join(deps.dataDir, 'bakes');
 
+  const hidePaths = createPathHider([
+    { dir: deps.dataDir, label: '<dataDir>' },
+    ...deps.templateDirs.map((dir, i) => ({ dir, label: i === deps.templateDirs.length - 1 ? '<shipped templates>' : '<templates>' })),
+  ]);
   const log = createBakeLog({ store, now });
-  const validation = createValidationCache({ binary: config.packer.binary });
+  const validation = createValidationCache({ binary: config.packer.binary, hidePaths });
   const identity = createPackerIdentity({ config });
   const lifecycle = createPackerLifecycle({ config, store, log, identity, now });
   const follower = createOutputFollower({ store, log, logger, now });
@@ -84,72 +93,91 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     logger,
     lifecycle,
     follower,
-    finish: createBakeFinisher({ store, log, now }),
+    finish: createBakeFinisher({ store, log, now, hidePaths }),
     ...(deps.onEnded ? { onEnded: deps.onEnded } : {}),
+    bakesDir,
+    now,
   });
+  const heartbeatMs = deps.heartbeatMs ?? 10_000;
+  let leases: NodeJS.Timeout | undefined;
   const recipeDeps: RecipeDeps = { config, templateDirs: deps.templateDirs, findBake: (id) => store.get(id), findImageByName: deps.findImageByName, now };
   const admission = createBakeAdmission({ config, store, queue, validation, identity, recipeDeps, bakesDir, now });
 
-  const toStatus = (b: BakeRecord) => toBakeStatus(b, b.phase === 'queued' ? store.queuePosition(b.id) : undefined);
+  const toStatus = async (b: BakeRecord) => toBakeStatus(b, b.phase === 'queued' ? await store.queuePosition(b.id) : undefined);
 
-  function mustGet(id: string): BakeRecord {
-    const b = store.get(id);
+  async function mustGet(id: string): Promise<BakeRecord> {
+    const b = await store.get(id);
     // Rosco answers an unknown status id with a 400 (IllegalArgumentException), which fails Orca's MonitorBakeTask at
     // once; a 404 would keep the stage polling until its timeout.
     if (!b) throw new InputError(`Unable to retrieve status for '${id}'.`, { errors: [{ field: '$.path.statusId', message: 'no bake with this status id' }] });
     return b;
   }
 
-  return {
+  const service: BakeService = {
     instanceId,
     submit: async (region, request, options) => toStatus(await admission.submit(region, request, options)),
-    status: (id) => toStatus(mustGet(id)),
+    status: async (id) => toStatus(await mustGet(id)),
     record: (id) => store.get(id),
-    bake(id, region) {
-      const b = store.get(id);
+    async bake(id, region) {
+      const b = await store.get(id);
       if (!b || b.state !== 'COMPLETED' || b.result !== 'SUCCESS') throw new NotFoundError(`Unable to retrieve bake details for '${id}'.`);
       return toBake(b, region);
     },
-    logs(id, offset = 0, limit) {
-      const b = store.get(id);
-      if (!b || !store.hasLog(id)) throw new NotFoundError('Logs not found.');
-      return { lines: store.readLog(id, offset, limit), complete: b.state !== 'RUNNING' };
+    async logs(id, offset = 0, limit) {
+      const b = await store.get(id);
+      if (!b || !(await store.hasLog(id))) throw new NotFoundError('Logs not found.');
+      // The state is read before the lines, and a bake's last line is stored before its state changes: `complete`
+      // never comes with lines still missing (a follower on any replica sees the whole log).
+      return { lines: await store.readLog(id, offset, limit), complete: b.state !== 'RUNNING' };
     },
     formatLine: log.format,
     bakeForImage: (region, imageId) => store.bakeForImage(region, imageId),
-    cancel(id) {
-      const b = mustGet(id);
+    async cancel(id) {
+      const b = await mustGet(id);
       if (b.state !== 'RUNNING') throw new InputError(`Unable to cancel bake '${id}': it is not running (state ${b.state}).`);
+      const mine = store.owns(b);
       if (b.phase === 'queued') {
-        store.update({ ...b, cancelRequested: true });
-        queue.end(b, { ok: false, message: 'Canceled by request before Packer started.' });
+        await store.update({ ...b, cancelRequested: true, message: 'Canceled by request before Packer started.' });
+        // Another replica's queue ends it on its next pass.
+        if (mine) await queue.end(b, { ok: false, message: 'Canceled by request before Packer started.' });
       } else {
         const next = { ...b, cancelRequested: true, message: 'Canceled by request.', updatedMs: now() };
-        store.update(next);
-        log.write(b, 'cancel requested: signalling Packer');
-        lifecycle.cancel(next);
+        await store.update(next);
+        await log.write(b, mine ? 'cancel requested: signalling Packer' : 'cancel requested: the replica running Packer signals it');
+        // Only the replica running Packer signals its process group (a pid means nothing on another host).
+        if (mine) lifecycle.cancel(next);
       }
       return `Canceled bake '${id}'.`;
     },
     forget: (region, request) => admission.forget(region, request),
-    purgeExecutions(ids) {
+    async purgeExecutions(ids) {
       for (const e of ids) {
-        for (const b of store.listByExecution(e)) {
-          if (b.state === 'RUNNING') store.update({ ...b, forgotten: true, updatedMs: now() });
+        for (const b of await store.listByExecution(e)) {
+          if (b.state === 'RUNNING') await store.update({ ...b, forgotten: true, updatedMs: now() });
           else {
-            store.delete(b.id);
+            await store.delete(b.id);
             rmSync(b.runDir, { recursive: true, force: true });
           }
         }
       }
     },
-    incomplete: () => store.listIncomplete().map(toStatus),
+    incomplete: async () => Promise.all((await store.listIncomplete()).map(toStatus)),
     async start() {
       rmSync(path.join(bakesDir, '.validate'), { recursive: true, force: true });
-      queue.start();
+      await queue.start();
+      // Leases: renew this replica's, adopt those of replicas silent for 3 periods (no-ops on the one-process store).
+      await service.adoptOrphans();
+      leases = setInterval(() => void service.adoptOrphans().catch((err) => logger.warn({ err }, 'bake lease pass failed')), heartbeatMs);
+      leases.unref();
     },
     async stop() {
+      clearInterval(leases);
       queue.stop();
+    },
+    async adoptOrphans() {
+      const t = now();
+      await store.heartbeat(t);
+      return queue.adoptOrphans(t - 3 * heartbeatMs);
     },
     runningCount: () => queue.runningCount(),
     templatesChanged(file) {
@@ -157,4 +185,5 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
       logger.info({ file }, 'template directory changed; templates are re-read and re-validated on the next bake');
     },
   };
+  return service;
 }

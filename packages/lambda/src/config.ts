@@ -15,13 +15,39 @@ export const LambdaConfigSchema = z.object({
   inventory: z
     .object({
       enabled: z.boolean().default(true),
-      /** How often each account/region is listed (clouddriver's agents run every 30 s). */
+      /** How often each account/region is listed while polling (clouddriver's agents run every 30 s). */
       intervalSeconds: z.number().positive().default(30),
-      /** Details of an unchanged function are re-read after this long (catches alias/mapping changes made outside). */
+      /** While polling, every function's details are re-read once per this window, spread evenly across it. */
       detailRefreshSeconds: z.number().positive().default(600),
-      /** Functions hydrated at once per region. */
+      /** Functions read at once per region when they are new or changed. */
       concurrency: z.number().int().min(1).max(64).default(8),
+      /** Per account: AWS calls per second the inventory may make (listing and reads together, all regions). */
+      callsPerSecond: z.number().positive().max(1000).default(20),
+      /** `ListFunctions FunctionVersion=ALL` at least this often (sooner when AccountUsage says versions changed). */
+      allVersionsListSeconds: z.number().positive().default(3600),
+      /** Change detection from CloudTrail events through EventBridge and SQS (see the README's "Change feed"). */
+      changeFeed: z
+        .object({
+          queues: z
+            .array(
+              z.strictObject({
+                account: z.string().min(1),
+                region: z.string().min(1),
+                queueUrl: z.url(),
+              }),
+            )
+            .default([]),
+          /** No message and no heartbeat for this long: the feed is silent and its region polls again. */
+          silenceSeconds: z.number().positive().default(900),
+          /** Listing interval while the feed is healthy. */
+          listIntervalSeconds: z.number().positive().default(900),
+          /** Detail window while the feed is healthy (every function re-read once per window, spread evenly). */
+          detailRefreshSeconds: z.number().positive().default(21_600),
+          /** ReceiveMessage long-poll wait. */
+          waitTimeSeconds: z.number().int().min(0).max(20).default(20),
+        })
+        .prefault({}),
     })
-    .default({ enabled: true, intervalSeconds: 30, detailRefreshSeconds: 600, concurrency: 8 }),
+    .prefault({}),
 });
 export type LambdaConfig = z.infer<typeof LambdaConfigSchema>;

@@ -19,6 +19,8 @@ import {
 } from '@outrigger/runtime';
 import { sendWithRetry } from './aws/sendWithRetry.js';
 import { LambdaConfigSchema, type LambdaConfig } from './config.js';
+import { realClock, type Clock } from './inventory/clock.js';
+import { createInventoryService, type InventoryService } from './inventory/createInventoryService.js';
 import { FunctionInventory } from './inventory/FunctionInventory.js';
 import { listRuntimes } from './listRuntimes.js';
 import { createKeyedLock } from './keyedLock.js';
@@ -26,18 +28,25 @@ import { functionNameFor } from './naming.js';
 import type { FetchableArtifact, OperationContext } from './operations/OperationContext.js';
 import { lambdaOperationTable } from './operations/registry.js';
 import { validateDescription } from './validateDescription.js';
-import { bindRolloutRoutes } from './progressive/bindRolloutRoutes.js';
+import { createRollouts } from './progressive/bindRolloutRoutes.js';
+import type { RolloutStore } from './progressive/RolloutStore.js';
 
 export interface LambdaProviderOptions {
-  /** Injected so tests never wait. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Injected so tests never wait; an aborted signal ends the sleep early. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   /** Downloads `http/file` artifacts (default: `fetch`). */
   fetchBytes?: (url: string, maxBytes: number) => Promise<Buffer>;
   /** Sends a request to clouddriver's `PUT /artifacts/fetch/` (default: `fetch`). */
   fetchViaClouddriver?: (baseUrl: string, artifact: FetchableArtifact, maxBytes: number) => Promise<Buffer>;
+  /** Replaces the rollout store (tests). */
+  rolloutStore?: RolloutStore;
   /** Receives the inventory (tests and benchmarks fill or inspect it). */
   onInventory?: (inventory: FunctionInventory) => void;
+  /** The inventory's clock (tests drive a manual one); defaults to the wall clock. */
+  clock?: Clock;
+  /** Random source for the sweep's phase (tests make it fixed). */
+  random?: () => number;
 }
 
 interface Entry {
@@ -77,7 +86,7 @@ async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer>
 
 /** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
 /** The provider plus its inventory (benchmarks and operators' scripts read it). */
-export type LambdaProvider = Provider & { inventory: FunctionInventory };
+export type LambdaProvider = Provider & { inventory: FunctionInventory; inventoryService: InventoryService };
 
 export function makeLambdaProvider(options: LambdaProviderOptions = {}): (deps: ProviderDeps) => LambdaProvider {
   return (deps) => buildProvider(deps, options);
@@ -90,8 +99,14 @@ export function createLambdaProvider(deps: ProviderDeps): LambdaProvider {
 
 function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): LambdaProvider {
   const config: LambdaConfig = parseConfigSection(LambdaConfigSchema, deps.config.lambda, { source: deps.configSource, keyPath: ['lambda'] });
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = options.now ?? Date.now;
+  const sleep =
+    options.sleep ??
+    ((ms: number, signal?: AbortSignal) =>
+      new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+      }));
+  const now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
   const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
   const fetchViaClouddriver = options.fetchViaClouddriver ?? defaultFetchViaClouddriver;
   const clouddriverUrl = deps.config.clouddriver.baseUrl;
@@ -116,6 +131,16 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
   options.onInventory?.(inventory);
   const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);
   const regionsOf = (a: AccountConfig) => (a.regions.length ? a.regions : deps.config.aws.defaultRegions).map((r) => r.name);
+  const clock = options.clock ?? realClock;
+  const service = createInventoryService({
+    provider: deps,
+    config,
+    inventory,
+    send: <T>(client: unknown, command: object) => sendWithRetry<T>(client, command, { sleep: options.sleep ?? ((ms) => clock.sleep(ms)) }),
+    clock,
+    ...(options.random ? { random: options.random } : {}),
+    lanes: lambdaAccounts().flatMap((account) => regionsOf(account).map((region) => ({ account, region }))),
+  });
   const router = Router();
   const perFunction = createKeyedLock();
 
@@ -133,7 +158,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
       status,
       refresh: async (name) => {
         try {
-          await inventory.refreshFunction(account, region, name);
+          await service.refreshNow(account, region, name);
         } catch (err) {
           deps.logger.warn({ err, function: name }, 'could not refresh the function after a write; the next inventory pass will');
         }
@@ -245,7 +270,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return submit(entries, { principal, requestId, clientRequestId: query.clientRequestId });
   });
 
-  bindRolloutRoutes(deps, router);
+  const rollouts = createRollouts(deps, router, { sleep, now, contextFor, ...(options.rolloutStore ? { store: options.rolloutStore } : {}) });
 
   const readable = (p: Principal) => new Set(deps.authorizer.readableAccounts(p).filter((a) => a.lambdaEnabled).map((a) => a.name));
 
@@ -283,8 +308,8 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     const functionName = functionNameFor(body.appName, body.functionName, config.prefixApplicationNameToFunction);
     let fn: Awaited<ReturnType<typeof inventory.refreshFunction>>;
     try {
-      fn = await inventory.refreshFunction(account, body.region, functionName);
-      if (!fn && functionName !== body.functionName) fn = await inventory.refreshFunction(account, body.region, body.functionName);
+      fn = await service.refreshNow(account, body.region, functionName);
+      if (!fn && functionName !== body.functionName) fn = await service.refreshNow(account, body.region, body.functionName);
     } catch (err) {
       throw mapAwsError(err, 'lambda');
     }
@@ -305,44 +330,23 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return [{ id: query.id, details: { account, region, functionName: name }, cacheTime: at, processedCount: 1, processedTime: at }];
   });
 
-  const passes = new Map<string, { at: string; listed?: number; hydrated?: number; failed?: number; error?: string }>();
-  let timers: NodeJS.Timeout[] = [];
-  let stopped = false;
   return {
     name: 'lambda',
     router,
     inventory,
-    // The inventory never takes the server DOWN (reads keep serving the last good data); each region's last pass shows.
-    health: async () => ({ status: 'UP', details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: Object.fromEntries(passes) } }),
+    inventoryService: service,
+    // The inventory never takes the server DOWN (reads keep serving the last good data). Each region shows its mode
+    // (feed or polling, and why), its change feed's status, its last listing and how stale its oldest entry is.
+    health: async () => ({
+      status: 'UP',
+      details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: service.health() },
+    }),
     async start() {
-      if (!config.inventory.enabled) return;
-      stopped = false;
-      for (const account of lambdaAccounts()) {
-        for (const region of regionsOf(account)) {
-          const tick = async () => {
-            if (stopped) return;
-            try {
-              const stats = await inventory.refreshRegion(account, region);
-              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), listed: stats.listed, hydrated: stats.hydrated, failed: stats.failed });
-              deps.logger.debug({ account: account.name, region, ...stats }, 'lambda inventory refreshed');
-            } catch (err) {
-              passes.set(`${account.name}/${region}`, { at: new Date(now()).toISOString(), error: (err as Error).message });
-              deps.logger.warn({ err, account: account.name, region }, 'lambda inventory: listing failed; keeping the previous functions of this region');
-            }
-            if (!stopped) {
-              const t = setTimeout(() => void tick(), config.inventory.intervalSeconds * 1000);
-              t.unref();
-              timers.push(t);
-            }
-          };
-          void tick();
-        }
-      }
+      await rollouts.start();
+      await service.start();
     },
     async stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers = [];
+      await service.stop();
     },
   };
 }

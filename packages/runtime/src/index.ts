@@ -26,6 +26,7 @@ export {
   reasonPhrase,
   ServiceUnavailableError,
   statusFor,
+  TooManyRequestsError,
   UnsupportedMediaTypeError,
   UpstreamError,
 } from './errors/index.js';
@@ -41,8 +42,8 @@ export { createMetrics } from './http/createMetrics.js';
 export type { Metrics } from './http/createMetrics.js';
 export { errorBody, errorHandler, notFoundHandler } from './http/errorHandler.js';
 export type { Provider, ProviderDeps } from './provider/Provider.js';
-export { openSqlite } from './store/openSqlite.js';
-export type { SqliteDatabase } from './store/openSqlite.js';
+export { openSqlite, transaction } from './store/openSqlite.js';
+export type { SqliteDatabase, SqliteStatement, SqliteValue } from './store/openSqlite.js';
 export { openPostgres, redactUrl } from './store/postgres/openPostgres.js';
 export type { Migrations, PgDatabase, PgQueryable, PostgresOptions } from './store/postgres/openPostgres.js';
 export { PostgresTaskStore } from './tasks/PostgresTaskStore.js';

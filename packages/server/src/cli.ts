@@ -4,6 +4,7 @@ import { ConfigError } from '@outrigger/runtime';
 import { bakeCommand } from './commands/bake.js';
 import { serve } from './serve.js';
 import { ecsCommand } from './commands/ecs.js';
+import { lambdaFeedCommand } from './commands/lambdaFeed.js';
 
 const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
 
@@ -11,6 +12,7 @@ usage:
   outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
   outrigger render|validate FILE [--image NAME=IMAGE] [--env [NAME:]K=V] [--overlay FILE] …  (ECS task definitions; see packages/ecs/README.md)
   outrigger bake REQUEST.json [--server URL] [--region R] [--rebake] [--config FILE]
+  outrigger lambda-feed setup --account NAME --region REGION [--config FILE] [--name NAME]  (Lambda change feed: SQS + EventBridge)
   outrigger help
 
 serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
@@ -18,7 +20,18 @@ serve     composes every provider into one HTTP server (port 7011 by default). W
           YAML file in clouddriver's and Rosco's shapes; see README.md.
 `;
 
+/** The oldest Node.js outrigger runs on (package.json `engines`): `node:sqlite` without a flag arrived in 22.13. */
+const MIN_NODE = [22, 13] as const;
+
 async function main(argv: string[]): Promise<number> {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    process.stderr.write(
+      `outrigger: needs Node.js ${MIN_NODE.join('.')} or newer; this is ${process.version} (${process.execPath}).\n` +
+        `  In the repository, \`npm start\` (or \`npx node packages/server/dist/cli.js …\`) runs on the Node.js 24 that \`npm ci\` installs.\n`,
+    );
+    return 1;
+  }
   const [command = 'help', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
@@ -57,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'render' || command === 'validate') return ecsCommand(command, rest);
+  if (command === 'lambda-feed') return lambdaFeedCommand(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

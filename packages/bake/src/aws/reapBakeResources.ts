@@ -1,17 +1,18 @@
 import type { AccountConfig, AwsClientFactory } from '@outrigger/runtime';
 
 /**
- * Removes temporary builder resources of dead bakes in one region: instances tagged `outrigger:bake-id`, the temporary
- * security groups Packer made for them (`packer_*` groups attached to those instances; deleted once the instance is
- * gone, so a group still in use waits for the next pass), and key pairs named `outrigger-<bake id>`, whose bake is
- * known to this bakery and has ended (ids it does not know, e.g. another installation's, are left alone). Returns what
- * it removed.
+ * Removes temporary builder resources of dead bake attempts in one region: instances tagged `outrigger:bake-id`
+ * (and `outrigger:bake-attempt`), the temporary security groups Packer made for them (`packer_*` groups attached to
+ * those instances; deleted once the instance is gone, so a group still in use waits for the next pass), and key pairs
+ * named `outrigger-<bake id>[-attempt-<n>]`. An attempt is dead when its bake is known to this bakery and has ended, or
+ * when the bake runs again under a later attempt (its replica died and another restarted it); ids it does not know,
+ * e.g. another installation's, are left alone. Returns what it removed.
  */
 export async function reapBakeResources(
   aws: AwsClientFactory,
   account: AccountConfig,
   region: string,
-  isDead: (bakeId: string) => boolean,
+  isDead: (bakeId: string, attempt: number) => Promise<boolean>,
 ): Promise<{ instances: string[]; securityGroups: string[]; keyPairs: string[] }> {
   // The EC2 client is large: load it when a bake or deploy first needs it, not at start-up.
   const { DeleteKeyPairCommand, DeleteSecurityGroupCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, EC2Client, TerminateInstancesCommand } =
@@ -30,7 +31,8 @@ export async function reapBakeResources(
   for (const r of inst.Reservations ?? []) {
     for (const i of r.Instances ?? []) {
       const bakeId = i.Tags?.find((t) => t.Key === 'outrigger:bake-id')?.Value;
-      if (!i.InstanceId || !bakeId || !isDead(bakeId)) continue;
+      const attempt = Number(i.Tags?.find((t) => t.Key === 'outrigger:bake-attempt')?.Value ?? '1') || 1;
+      if (!i.InstanceId || !bakeId || !(await isDead(bakeId, attempt))) continue;
       for (const g of i.SecurityGroups ?? []) if (g.GroupId && g.GroupName?.startsWith('packer_')) groups.add(g.GroupId);
       if (!['shutting-down', 'terminated'].includes(i.State?.Name ?? '')) out.instances.push(i.InstanceId);
     }
@@ -48,8 +50,9 @@ export async function reapBakeResources(
   }
   const keys = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: ['outrigger-*'] }] }));
   for (const k of keys.KeyPairs ?? []) {
-    const bakeId = k.KeyName?.slice('outrigger-'.length);
-    if (k.KeyName && bakeId && isDead(bakeId)) {
+    const m = /^outrigger-(.+?)(?:-attempt-(\d+))?$/.exec(k.KeyName ?? '');
+    const bakeId = m?.[1];
+    if (k.KeyName && bakeId && (await isDead(bakeId, Number(m?.[2] ?? '1')))) {
       await ec2.send(new DeleteKeyPairCommand({ KeyName: k.KeyName }));
       out.keyPairs.push(k.KeyName);
     }

@@ -57,6 +57,8 @@ export const BakeConfigSchema = z.object({
   enabled: z.boolean().default(true),
   /** Packer processes at once; further bakes queue (reported RUNNING with a queue position). */
   maxConcurrentBakes: z.number().int().min(1).max(256).default(4),
+  /** Bakes waiting for a Packer slot; a bake request beyond it is answered 429 with `Retry-After`. */
+  maxQueuedBakes: z.number().int().min(1).max(100_000).default(100),
   /** Rosco's `configDir`: the operator's templates, var files and scripts (read on every bake, so edits apply without restart). */
   templatesDir: z.string().optional(),
   defaultCloudProviderType: z.enum(['aws', 'local']).default('aws'),
@@ -84,12 +86,16 @@ export const BakeConfigSchema = z.object({
       bakeryDefaults: AwsBakeryDefaultsSchema.default(AwsBakeryDefaultsSchema.parse({})),
     })
     .default({ enabled: true, imageOwners: ['self', 'amazon'], reaper: { enabled: true, intervalMinutes: 10 }, bakeryDefaults: AwsBakeryDefaultsSchema.parse({}) }),
+  /**
+   * The cloud-free demo provider (Packer's file builder and shell-local on the outrigger host). On under embedded
+   * defaults (no config file); with a config file only when `enabled: true` says so.
+   */
   local: z
     .object({
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().optional(),
       bakeryDefaults: LocalBakeryDefaultsSchema.default(LocalBakeryDefaultsSchema.parse({})),
     })
-    .default({ enabled: true, bakeryDefaults: LocalBakeryDefaultsSchema.parse({}) }),
+    .default({ bakeryDefaults: LocalBakeryDefaultsSchema.parse({}) }),
 });
 
 export type BakeConfig = z.infer<typeof BakeConfigSchema>;

@@ -4,14 +4,14 @@ import type { BakeOperationDeps } from './BakeOperationDeps.js';
 export function bindGetBakeLogs({ router, deps, service }: BakeOperationDeps): void {
   deps.bind(router, 'getBakeLogs', async ({ params, query, req, res }) => {
     if (query.follow === 'true') {
-      service.logs(params.statusId, 0, 1); // 404 before streaming
+      await service.logs(params.statusId, 0, 1); // 404 before streaming
       res.status(200).type('text/plain; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache');
       let offset = query.offset ?? 0;
       let closed = false;
       req.on('close', () => (closed = true));
       for (;;) {
-        const { lines, complete } = service.logs(params.statusId, offset);
+        const { lines, complete } = await service.logs(params.statusId, offset);
         for (const l of lines) res.write(`${service.formatLine(l)}\n`);
         offset += lines.length;
         if ((complete && !lines.length) || closed) break;
@@ -21,7 +21,7 @@ export function bindGetBakeLogs({ router, deps, service }: BakeOperationDeps): v
       return undefined;
     }
     const paged = query.offset !== undefined || query.limit !== undefined;
-    const { lines, complete } = service.logs(params.statusId, query.offset ?? 0, query.limit);
+    const { lines, complete } = await service.logs(params.statusId, query.offset ?? 0, query.limit);
     const logsContent = lines.map(service.formatLine).join('\n');
     if (!paged) return { logsContent };
     const offset = query.offset ?? 0;

@@ -3,9 +3,9 @@ import type { BakeOperationDeps } from './BakeOperationDeps.js';
 
 /** `GET /api/v1/{region}/logs/image/{imageId}` */
 export function bindGetBakeLogsByImage({ router, deps, service }: BakeOperationDeps): void {
-  deps.bind(router, 'getBakeLogsByImage', ({ params }) => {
-    const id = service.bakeForImage(params.region, params.imageId);
+  deps.bind(router, 'getBakeLogsByImage', async ({ params }) => {
+    const id = await service.bakeForImage(params.region, params.imageId);
     if (!id) throw new NotFoundError('Logs not found.');
-    return { logsContent: service.logs(id).lines.map(service.formatLine).join('\n') };
+    return { logsContent: (await service.logs(id)).lines.map(service.formatLine).join('\n') };
   });
 }

@@ -2,8 +2,8 @@ import type { InstanceStatus } from '@outrigger/contract';
 import type { BakeService } from '../createBakeService.js';
 import type { BakeOperationDeps } from './BakeOperationDeps.js';
 
-export function instanceStatusOf(service: BakeService): InstanceStatus {
-  const bakes = service.incomplete();
+export async function instanceStatusOf(service: BakeService): Promise<InstanceStatus> {
+  const bakes = await service.incomplete();
   return { status: bakes.length ? 'RUNNING' : 'IDLE', bakes };
 }
 

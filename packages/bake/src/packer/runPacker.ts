@@ -8,8 +8,9 @@ import { execa } from 'execa';
  * ends, so a restarted outrigger can re-attach: read the file, poll the pid, pick up the exit code. The wrapper runs
  * in its own process group (detached) and survives outrigger; cancelling signals the whole group. The wrapper traps
  * TERM/INT/HUP (handlers reset on exec, so Packer and its children still get them) so the exit code is always written.
+ * `umask 077`: the output, exit code and whatever Packer writes (the local image) are readable by this user only.
  */
-const WRAPPER = 'out="$1"; err="$2"; code="$3"; shift 3; trap ":" HUP INT TERM; "$@" >"$out" 2>"$err"; echo $? >"$code.tmp"; mv "$code.tmp" "$code"';
+const WRAPPER = 'umask 077; out="$1"; err="$2"; code="$3"; shift 3; trap ":" HUP INT TERM; "$@" >"$out" 2>"$err"; echo $? >"$code.tmp"; mv "$code.tmp" "$code"';
 
 export interface PackerRunFiles {
   out: string;

@@ -55,7 +55,7 @@ const lookups: string[] = [];
 const deps: RecipeDeps = {
   config,
   templateDirs: [shippedTemplatesDir()],
-  findBake: (id) => (id === earlier.id ? earlier : undefined),
+  findBake: async (id) => (id === earlier.id ? earlier : undefined),
   findImageByName: async (pattern, region) => {
     lookups.push(`${region}:${pattern}`);
     return pattern.includes('22.04') ? 'ami-0ccccccccccccccccc'.slice(0, 21) : undefined;

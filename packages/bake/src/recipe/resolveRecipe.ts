@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BakeRequest } from '@outrigger/contract';
+import type { BakeRequest, FieldError } from '@outrigger/contract';
 import { InputError } from '@outrigger/runtime';
 import type { BakeConfig, BaseImageEntry } from '../config/BakeConfigSchema.js';
 import type { BakeRecord } from '../store/BakeRecord.js';
 import { bakeKey } from './bakeKey.js';
+import { reservedVariableErrors } from './reservedVariables.js';
+import { baseLabelErrors, imageNameErrors, type NamePart } from './validateNames.js';
 import { resolveTemplateFile } from './resolveTemplateFile.js';
 
 export type BakeProviderName = 'aws' | 'local';
@@ -36,7 +38,7 @@ export interface RecipeDeps {
   /** Operator's directory first, then the shipped templates. */
   templateDirs: string[];
   /** A finished bake by id (layered bakes: `base_ami` names an earlier bake). */
-  findBake(id: string): BakeRecord | undefined;
+  findBake(id: string): Promise<BakeRecord | undefined>;
   /** Newest image whose name matches `pattern` (EC2 DescribeImages), or undefined. */
   findImageByName(pattern: string, region: string, accountName: string | undefined): Promise<string | undefined>;
   now: () => number;
@@ -45,12 +47,15 @@ export interface RecipeDeps {
 const PACKAGE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9.+:~_=@/-]*$/;
 const bad = (field: string, message: string) => new InputError('Validation Failed', { errors: [{ field, message }] });
 
-/** Rosco's image name: `[ami_name or first package]-[arch or all]-[ami_suffix or epoch ms]-[base_os]`. */
-export function imageNameFor(req: BakeRequest, packages: string[], now: number): string {
+/** Rosco's image name, as parts with the field each came from: `[ami_name or first package]-[arch or all]-[ami_suffix or epoch ms]-[base_os]`. */
+export function imageNameParts(req: BakeRequest, packages: string[], now: number): NamePart[] {
   const first = packages[0]?.split(/[=_]/)[0];
-  const base = req.ami_name || first || 'image';
-  const parts = [base, 'all', req.ami_suffix || String(now), req.base_os].filter((p): p is string => !!p);
-  return parts.join('-').replace(/[^A-Za-z0-9()[\]./'@_-]/g, '_').slice(0, 128);
+  return [
+    req.ami_name ? { value: req.ami_name, field: '$.body.ami_name' } : first ? { value: first, field: '$.body.package' } : { value: 'image' },
+    { value: 'all' },
+    req.ami_suffix ? { value: req.ami_suffix, field: '$.body.ami_suffix' } : { value: String(now) },
+    ...(req.base_os ? [{ value: req.base_os, field: '$.body.base_os' }] : []),
+  ];
 }
 
 function appVersion(req: BakeRequest, packages: string[]): string | undefined {
@@ -80,9 +85,13 @@ export async function resolveRecipe(
 ): Promise<Recipe> {
   const { request: req, region, provider, config } = { ...input, config: deps.config };
   const packages = (req.package ?? '').split(/\s+/).filter(Boolean);
-  packages.forEach((p) => {
-    if (!PACKAGE_TOKEN.test(p)) throw bad('$.body.package', 'package names may contain only letters, digits and . + : ~ _ = @ / -');
-  });
+  const invalid: FieldError[] = [];
+  if (packages.some((p) => !PACKAGE_TOKEN.test(p))) invalid.push({ field: '$.body.package', message: 'package names may contain only letters, digits and . + : ~ _ = @ / -' });
+  const nameParts = imageNameParts(req, packages, deps.now());
+  if (!invalid.length) invalid.push(...imageNameErrors(provider, nameParts));
+  invalid.push(...baseLabelErrors(req.base_label));
+  invalid.push(...reservedVariableErrors(provider, req));
+  if (invalid.length) throw new InputError('Validation Failed', { errors: invalid });
   const artifactRefs = (req.package_artifacts ?? []).map((a) => a.reference).filter((r): r is string => !!r);
   const defaults = provider === 'aws' ? config.aws.bakeryDefaults : config.local.bakeryDefaults;
   const entry = entryFor(defaults.baseImages, req.base_os);
@@ -99,7 +108,7 @@ export async function resolveRecipe(
     varFiles.push(v.file);
     varFileContents.push(readFileSync(v.file, 'utf8'));
   }
-  const imageName = imageNameFor(req, packages, deps.now());
+  const imageName = nameParts.map((p) => p.value).join('-');
   const application = (req.ami_name || packages[0]?.split(/[=_]/)[0] || 'image').toLowerCase();
   const packageType = (req.package_type || entry?.baseImage.packageType || 'deb').toLowerCase();
   const vars: Record<string, string | undefined> = {
@@ -119,8 +128,8 @@ export async function resolveRecipe(
   const env: Record<string, string> = {};
   let baseImage: string;
 
-  const fromBake = (id: string): BakeRecord | undefined => {
-    const b = deps.findBake(id);
+  const fromBake = async (id: string): Promise<BakeRecord | undefined> => {
+    const b = await deps.findBake(id);
     if (!b) return undefined;
     if (b.state !== 'COMPLETED' || b.result !== 'SUCCESS') throw bad('$.body.base_ami', `bake ${id} did not succeed; it cannot be a base image`);
     if (b.provider !== provider) throw bad('$.body.base_ami', `bake ${id} was a ${b.provider} bake, not ${provider}`);
@@ -128,7 +137,7 @@ export async function resolveRecipe(
   };
 
   if (provider === 'local') {
-    const layered = req.base_ami ? fromBake(req.base_ami) : undefined;
+    const layered = req.base_ami ? await fromBake(req.base_ami) : undefined;
     baseImage = layered ? (layered.files[0] ?? layered.imageName ?? layered.id) : req.base_ami || entry?.baseImage.id || 'local';
     const seconds = req.extended_attributes?.bake_seconds;
     if (seconds !== undefined && !/^\d{1,5}(\.\d+)?$/.test(String(seconds))) throw bad('$.body.extended_attributes.bake_seconds', 'expected a number of seconds');
@@ -144,7 +153,7 @@ export async function resolveRecipe(
         `no base image: give base_ami, or configure bake.aws.bakeryDefaults.baseImages[id=${req.base_os ?? '?'}].virtualizationSettings for region ${region}, ${vmType}`,
       );
     }
-    const layered = fromBake(source);
+    const layered = await fromBake(source);
     if (layered) {
       const img = layered.images.find((i) => i.region === region);
       if (!img) throw bad('$.body.base_ami', `bake ${source} has no image in ${region} (it has: ${layered.images.map((i) => i.region).join(', ') || 'none'})`);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BakeRequest, BakeStatus } from '@outrigger/contract';
-import { InputError, NotFoundError } from '@outrigger/runtime';
+import { InputError, NotFoundError, TooManyRequestsError } from '@outrigger/runtime';
 import type { BakeConfig } from '../config/BakeConfigSchema.js';
 import { findSecrets } from '../recipe/findSecrets.js';
+import { reservedVariableErrors } from '../recipe/reservedVariables.js';
 import { resolveRecipe, type RecipeDeps } from '../recipe/resolveRecipe.js';
 import type { BakeRecord } from '../store/BakeRecord.js';
 import type { BakeStore } from '../store/BakeStore.js';
@@ -28,6 +29,9 @@ export interface BakeAdmission {
   forget(region: string, request: BakeRequest): Promise<string>;
 }
 
+/** What a client is told to wait when the queue is full (Orca's CreateBakeTask retries every 30 s). */
+export const QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
+
 export function createBakeAdmission(deps: {
   config: BakeConfig;
   store: BakeStore;
@@ -39,34 +43,58 @@ export function createBakeAdmission(deps: {
   now: () => number;
 }): BakeAdmission {
   const { config, store, queue, validation, identity, recipeDeps, bakesDir, now } = deps;
+
+  /**
+   * The bake this request gets without starting one: an identical running or successful bake; for `rebake=1`, only
+   * an identical bake the same pipeline execution already started and is still running (Orca retries its POST, and
+   * one execution asking again must not queue the same rebake twice).
+   */
+  async function reusable(key: string, options: SubmitOptions): Promise<BakeRecord | undefined> {
+    if (!options.rebake) return store.findReusable(key);
+    if (!options.executionId) return undefined;
+    return (await store.listByExecution(options.executionId)).find((b) => b.bakeKey === key && b.state === 'RUNNING' && !b.forgotten);
+  }
+
+  /** The queue this process runs is bounded (with several replicas, each replica's). */
+  async function refuseWhenFull(): Promise<void> {
+    const queued = (await store.listByPhase('queued')).length;
+    if (queued >= config.maxQueuedBakes) {
+      throw new TooManyRequestsError(
+        `The bake queue is full (${queued} bakes wait for a Packer slot; bake.maxQueuedBakes is ${config.maxQueuedBakes}). Retry later.`,
+        QUEUE_FULL_RETRY_AFTER_SECONDS,
+      );
+    }
+  }
+
   return {
     async submit(region, request, options) {
-      const secrets = findSecrets(request);
+      const provider = providerFor(config, request);
+      const secrets = await findSecrets(request);
       if (secrets.length) {
         throw new InputError('Bake request refused: it carries credentials, and secrets are never baked into images', {
           errors: secrets.map((s) => ({ field: s.field, message: `looks like ${s.kind}; pass it at boot time (instance role, secret store), not in the bake` })),
         });
       }
-      const provider = providerFor(config, request);
+      // After the secret check: a reserved name with a credential in it is refused as a credential, name unechoed.
+      const reserved = reservedVariableErrors(provider, request);
+      if (reserved.length) throw new InputError('Validation Failed', { errors: reserved });
       const id = randomUUID();
       const runDir = path.join(bakesDir, id);
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: id, runDir });
       // Dedupe early: an identical running or successful bake is returned without validating again.
-      if (!options.rebake) {
-        const existing = store.findReusable(recipe.key);
-        if (existing) return existing;
-      }
+      const early = await reusable(recipe.key, options);
+      if (early) return early;
+      await refuseWhenFull();
       const validateDir = path.join(bakesDir, '.validate', id);
       try {
         await validation.validate(recipe, writeVarFile(validateDir, recipe.variables));
       } finally {
         rmSync(validateDir, { recursive: true, force: true });
       }
-      // Synchronous from here: no other request can interleave between the lookup and the insert.
-      if (!options.rebake) {
-        const existing = store.findReusable(recipe.key);
-        if (existing) return existing;
-      }
+      // A successful bake may have finished meanwhile; a live one is refused by the store itself (across replicas).
+      const existing = await reusable(recipe.key, options);
+      if (existing) return existing;
+      await refuseWhenFull();
       const t = now();
       const record: BakeRecord = {
         id,
@@ -99,18 +127,23 @@ export function createBakeAdmission(deps: {
         updatedMs: t,
       };
       identity.remember(id, recipe.env);
-      queue.enqueue(
+      const { bake, created } = await queue.enqueue(
         record,
         `bake ${id} queued: template ${path.basename(recipe.template)}, base image ${recipe.baseImage}, image name ${recipe.imageName}${options.rebake ? ' (rebake)' : ''}`,
+        { dedupe: !options.rebake },
       );
-      return store.get(id)!;
+      if (!created) {
+        identity.forget(id);
+        return bake;
+      }
+      return (await store.get(id)) ?? bake;
     },
     async forget(region, request) {
       const provider = providerFor(config, request);
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: 'forget', runDir: path.join(bakesDir, 'forget') });
-      const b = store.findLatest(recipe.key);
+      const b = await store.findLatest(recipe.key);
       if (!b) throw new NotFoundError(`Unable to locate bake with key '${recipe.key}'.`);
-      store.update({ ...b, forgotten: true, updatedMs: now() });
+      await store.update({ ...b, forgotten: true, updatedMs: now() });
       return `Deleted bake '${recipe.key}' with id '${b.id}'.`;
     },
   };

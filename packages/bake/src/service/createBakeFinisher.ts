@@ -7,23 +7,25 @@ import type { BakeLog } from './createBakeLog.js';
 import type { BakeOutcome } from './createOutputFollower.js';
 
 /** Records how a bake ended (state, images, log line) and removes what must not outlive it. */
-export type FinishBake = (b: BakeRecord, outcome: BakeOutcome) => BakeRecord;
+export type FinishBake = (b: BakeRecord, outcome: BakeOutcome) => Promise<BakeRecord>;
 
-export function createBakeFinisher(deps: { store: BakeStore; log: BakeLog; now: () => number }): FinishBake {
+export function createBakeFinisher(deps: { store: BakeStore; log: BakeLog; now: () => number; hidePaths: (text: string) => string }): FinishBake {
   const { store, log, now } = deps;
-  return (b, outcome) => {
+  return async (b, result) => {
+    const outcome: BakeOutcome = result.ok ? result : { ok: false, message: deps.hidePaths(result.message) };
     const t = now();
-    const cur = store.get(b.id) ?? b;
+    const cur = (await store.get(b.id)) ?? b;
     const next: BakeRecord = outcome.ok
       ? { ...cur, state: 'COMPLETED', result: 'SUCCESS', phase: 'done', images: outcome.images, files: outcome.files, updatedMs: t, endedMs: t }
       : { ...cur, state: 'CANCELED', result: 'FAILURE', phase: 'done', message: outcome.message, updatedMs: t, endedMs: t };
-    store.update(next);
+    // The last log line and the image index first, then the state: whoever sees the bake ended sees all of it.
     if (outcome.ok) {
-      store.indexImages(b.id, [...outcome.images, ...(outcome.images.length ? [] : [{ region: b.region, imageId: next.imageName ?? b.id }])]);
-      log.write(next, `bake ${b.id} completed: ${outcome.images.map((i) => `${i.region}: ${i.imageId}`).join(', ') || outcome.files.join(', ') || 'no image'}`);
+      await store.indexImages(b.id, [...outcome.images, ...(outcome.images.length ? [] : [{ region: b.region, imageId: next.imageName ?? b.id }])]);
+      await log.write(next, `bake ${b.id} completed: ${outcome.images.map((i) => `${i.region}: ${i.imageId}`).join(', ') || outcome.files.join(', ') || 'no image'}`);
     } else {
-      log.write(next, `bake ${b.id} failed: ${outcome.message}`);
+      await log.write(next, `bake ${b.id} failed: ${outcome.message}`);
     }
+    await store.update({ ...next, outOffset: (await store.get(b.id))?.outOffset ?? next.outOffset });
     // The private var-file and Packer's raw (unredacted) output are not kept once the bake has ended; the redacted
     // log and the results are in the store.
     const files = packerRunFiles(b.runDir);

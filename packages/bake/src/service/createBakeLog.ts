@@ -5,9 +5,9 @@ import { createRedactor } from '../recipe/findSecrets.js';
 /** A bake's log: outrigger's own lines and Packer's output, redacted, in the store. */
 export interface BakeLog {
   /** One line from outrigger itself about this bake. */
-  write(b: BakeRecord, text: string): void;
+  write(b: BakeRecord, text: string): Promise<void>;
   /** Packer's output lines read up to byte `nextOffset` of its output file (stored with the offset, atomically). */
-  appendOutput(b: BakeRecord, lines: { timestampMs?: number; text: string }[], nextOffset: number): void;
+  appendOutput(b: BakeRecord, lines: { timestampMs?: number; text: string }[], nextOffset: number): Promise<void>;
   /** Masks this bake's known secrets and anything that looks like a credential. */
   redactorFor(b: BakeRecord): (text: string) => string;
   /** How one stored line is shown (`<ISO time> <text>`). */
@@ -19,12 +19,12 @@ export function createBakeLog(deps: { store: BakeStore; now: () => number }): Ba
   const redactorFor = (b: BakeRecord) => createRedactor(b.recipe.masked ?? []);
   return {
     redactorFor,
-    write(b, text) {
-      store.appendLog(b.id, [{ timestampMs: now(), text: redactorFor(b)(text) }], store.get(b.id)?.outOffset ?? b.outOffset);
+    async write(b, text) {
+      await store.appendLog(b.id, [{ timestampMs: now(), text: redactorFor(b)(text) }], (await store.get(b.id))?.outOffset ?? b.outOffset);
     },
-    appendOutput(b, lines, nextOffset) {
+    async appendOutput(b, lines, nextOffset) {
       const redact = redactorFor(b);
-      store.appendLog(
+      await store.appendLog(
         b.id,
         lines.map((l) => ({ timestampMs: l.timestampMs ?? now(), text: redact(l.text) })),
         nextOffset,

@@ -21,7 +21,7 @@ export type FollowResult = { ended: false; settling: boolean; bake: BakeRecord }
  * ended: an exit code once its process group is gone, or a wrapper that died without one.
  */
 export interface OutputFollower {
-  follow(b: BakeRecord): FollowResult;
+  follow(b: BakeRecord): Promise<FollowResult>;
   forget(id: string): void;
 }
 
@@ -30,7 +30,7 @@ export function createOutputFollower(deps: { store: BakeStore; log: BakeLog; log
   /** When each bake's exit code was first seen while its process group still had live processes. */
   const exitSeenAt = new Map<string, number>();
 
-  function drain(b: BakeRecord): BakeRecord {
+  async function drain(b: BakeRecord): Promise<BakeRecord> {
     let offset = b.outOffset;
     for (;;) {
       const { lines, nextOffset } = readOutput(b.runDir, offset);
@@ -42,15 +42,15 @@ export function createOutputFollower(deps: { store: BakeStore; log: BakeLog; log
         // One stored line per printed line, so paging and timestamps stay line-based.
         for (const part of (text ?? '').split(/\r?\n/)) if (part.trim()) out.push({ ...(l ? { timestampMs: l.timestamp * 1000 } : {}), text: part });
       }
-      log.appendOutput(b, out, nextOffset);
+      await log.appendOutput(b, out, nextOffset);
       offset = nextOffset;
     }
-    return store.get(b.id) ?? b;
+    return (await store.get(b.id)) ?? b;
   }
 
-  function ended(b: BakeRecord, exit: number): FollowResult {
+  async function ended(b: BakeRecord, exit: number): Promise<FollowResult> {
     exitSeenAt.delete(b.id);
-    const finalB = drain(b);
+    const finalB = await drain(b);
     const files = packerRunFiles(b.runDir);
     const summary = parseMachineReadable(existsSync(files.out) ? readFileSync(files.out, 'utf8') : '');
     if (exit === 0 && !finalB.cancelRequested) {
@@ -61,15 +61,15 @@ export function createOutputFollower(deps: { store: BakeStore; log: BakeLog; log
       : `Packer exited with code ${exit}${summary.errors.length ? `: ${summary.errors.join('; ')}` : ''}`;
     // Packer's own stderr (crashes, plugin failures) is not machine-readable; keep its tail in the log.
     if (!finalB.cancelRequested && existsSync(files.err)) {
-      for (const line of readFileSync(files.err, 'utf8').split('\n').filter((l) => l.trim()).slice(-20)) log.write(finalB, `packer stderr: ${line}`);
+      for (const line of readFileSync(files.err, 'utf8').split('\n').filter((l) => l.trim()).slice(-20)) await log.write(finalB, `packer stderr: ${line}`);
     }
     return { ended: true, bake: finalB, outcome: { ok: false, message: log.redactorFor(b)(why) } };
   }
 
   return {
-    follow(b0) {
+    async follow(b0) {
       const exit0 = readExitCode(b0.runDir);
-      const b = drain(b0);
+      const b = await drain(b0);
       const exit = exit0 ?? readExitCode(b.runDir);
       if (exit !== undefined && b.pid && processGroupAlive(b.pid)) {
         // Packer has exited; its plugins and the wrapper are finishing. The slot is free (and the bake ends) only once

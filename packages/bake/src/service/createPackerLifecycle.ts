@@ -14,11 +14,11 @@ export const KILL_AFTER_MS = 60_000;
 /** Starting, signalling and timing out one bake's Packer process group. */
 export interface PackerLifecycle {
   /** Writes the var-file and starts Packer detached; the record moves to `running`. Throws when Packer cannot start. */
-  launch(b: BakeRecord): void;
+  launch(b: BakeRecord): Promise<void>;
   /** A cancel of a running bake: SIGTERM to its process group. */
   cancel(b: BakeRecord): void;
   /** For a live run: SIGKILL a cancelled run that ignored SIGTERM; cancel a run past `bake.packer.timeoutMinutes`. */
-  supervise(b: BakeRecord): void;
+  supervise(b: BakeRecord): Promise<void>;
   /** The bake ended: drop what was kept about its process. */
   forget(id: string): void;
 }
@@ -35,26 +35,26 @@ export function createPackerLifecycle(deps: { config: BakeConfig; store: BakeSto
   }
 
   return {
-    launch(b) {
+    async launch(b) {
       const varFile = writeVarFile(b.runDir, b.recipe.variables);
       const args = buildPackerArgs({ template: b.recipe.template, privateVarFile: varFile, varFiles: b.recipe.varFiles, additionalParameters: config.packer.additionalParameters });
       const pid = startPacker({ binary: config.packer.binary, args, runDir: b.runDir, env: identity.envFor(b) });
       const t = now();
-      store.update({ ...b, phase: 'running', pid, startedMs: t, updatedMs: t });
+      await store.update({ ...b, phase: 'running', pid, startedMs: t, updatedMs: t });
       identity.forget(b.id);
-      log.write(b, `packer started (pid ${pid}): packer ${args.map((a) => (a.startsWith('-var-file=') ? `-var-file=${path.basename(a.slice(10))}` : a)).join(' ')}`);
+      await log.write(b, `packer started (pid ${pid}): packer ${args.map((a) => (a.startsWith('-var-file=') ? `-var-file=${path.basename(a.slice(10))}` : a)).join(' ')}`);
     },
     cancel(b) {
       signal(b);
     },
-    supervise(b) {
+    async supervise(b) {
       if (!b.pid) return;
       if (b.cancelRequested) {
         // SIGTERM once (again after a restart); SIGKILL the group if Packer has not stopped a minute later.
         const at = signalledAt.get(b.id);
         if (at === undefined) signal(b);
         else if (now() - at > KILL_AFTER_MS) {
-          log.write(b, `Packer did not stop within ${KILL_AFTER_MS / 1000} s of SIGTERM; sending SIGKILL to its process group`);
+          await log.write(b, `Packer did not stop within ${KILL_AFTER_MS / 1000} s of SIGTERM; sending SIGKILL to its process group`);
           signal(b, 'SIGKILL');
         }
         return;
@@ -62,8 +62,8 @@ export function createPackerLifecycle(deps: { config: BakeConfig; store: BakeSto
       const limit = (b.startedMs ?? b.createdMs) + config.packer.timeoutMinutes * 60_000;
       if (now() > limit) {
         const message = `Packer ran longer than bake.packer.timeoutMinutes (${config.packer.timeoutMinutes}) and was cancelled.`;
-        store.update({ ...b, cancelRequested: true, message, updatedMs: now() });
-        log.write(b, `bake exceeded bake.packer.timeoutMinutes (${config.packer.timeoutMinutes}); cancelling Packer`);
+        await store.update({ ...b, cancelRequested: true, message, updatedMs: now() });
+        await log.write(b, `bake exceeded bake.packer.timeoutMinutes (${config.packer.timeoutMinutes}); cancelling Packer`);
         signal(b);
       }
     },

@@ -15,7 +15,7 @@ export interface ValidationCache {
 }
 
 /** Successes only are cached; concurrent identical checks share one Packer run. */
-export function createValidationCache(deps: { binary: string }): ValidationCache {
+export function createValidationCache(deps: { binary: string; hidePaths: (text: string) => string }): ValidationCache {
   const validated = new Map<string, Promise<string | undefined>>();
   return {
     async validate(recipe, privateVarFile) {
@@ -38,7 +38,7 @@ export function createValidationCache(deps: { binary: string }): ValidationCache
         throw err;
       }
       if (message !== undefined) {
-        throw new InputError(`packer validate failed for ${path.basename(recipe.template)}: ${createRedactor(recipe.masked)(message)}`, {
+        throw new InputError(`packer validate failed for ${path.basename(recipe.template)}: ${deps.hidePaths(createRedactor(recipe.masked)(message))}`, {
           errors: [{ field: '$.body.template_file_name', message: 'the template does not validate' }],
         });
       }

@@ -27,6 +27,10 @@ export interface BakeRecord {
   forgotten: boolean;
   createdMs: number;
   updatedMs: number;
+  /** Packer runs of this bake id: 1, or more when a replica that died with its Packer was replaced by another. */
+  attempt?: number;
+  /** The replica that runs the bake's Packer (PostgreSQL only). */
+  ownerId?: string;
   startedMs?: number;
   endedMs?: number;
 }

@@ -1,6 +1,6 @@
-import type { SqliteDatabase } from '@outrigger/runtime';
+import { transaction, type SqliteDatabase } from '@outrigger/runtime';
 import type { BakeRecord, LogLine } from './BakeRecord.js';
-import type { BakeStore } from './BakeStore.js';
+import type { AdoptedBake, BakeStore, InsertResult } from './BakeStore.js';
 
 interface Row {
   id: string;
@@ -27,6 +27,7 @@ interface Row {
   updated_ms: number;
   started_ms: number | null;
   ended_ms: number | null;
+  attempt: number;
 }
 
 function fromRow(r: Row): BakeRecord {
@@ -55,12 +56,24 @@ function fromRow(r: Row): BakeRecord {
     updatedMs: r.updated_ms,
     ...(r.started_ms !== null ? { startedMs: r.started_ms } : {}),
     ...(r.ended_ms !== null ? { endedMs: r.ended_ms } : {}),
+    ...(r.attempt > 1 ? { attempt: r.attempt } : {}),
   };
 }
 
 /**
+ * The `@name` parameters `sql` uses, taken from `row`: node:sqlite refuses a named-parameter object with keys the
+ * statement does not name (better-sqlite3 ignored them).
+ */
+function named(sql: string, row: Row): Record<string, Row[keyof Row]> {
+  const out: Record<string, Row[keyof Row]> = {};
+  for (const [, name] of sql.matchAll(/@(\w+)/g)) out[name!] = row[name as keyof Row];
+  return out;
+}
+
+/**
  * Bake records, their logs and the image → bake index in SQLite (`deps.database`, or a private in-memory database).
- * All calls are synchronous, so a check-then-insert in one call cannot interleave with another request.
+ * One process owns the file: the statements run synchronously inside each call, so a check-then-insert in one call
+ * cannot interleave with another request.
  */
 export class SqliteBakeStore implements BakeStore {
   constructor(private readonly db: SqliteDatabase) {
@@ -108,17 +121,24 @@ export class SqliteBakeStore implements BakeStore {
         PRIMARY KEY (region, image_id)
       );
     `);
+    // Files made before bake attempts lack the column.
+    const columns = db.prepare('PRAGMA table_info(bake_bakes)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'attempt')) db.exec('ALTER TABLE bake_bakes ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1');
   }
 
-  insert(b: BakeRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO bake_bakes (id, bake_key, region, provider, state, result, phase, message, execution_id, user_name, recipe_json, run_dir,
-           pid, cancel_requested, out_offset, image_name, base_image, images_json, files_json, forgotten, created_ms, updated_ms, started_ms, ended_ms)
+  async insert(b: BakeRecord, options: { dedupe: boolean } = { dedupe: false }): Promise<InsertResult> {
+    if (options.dedupe) {
+      const live = this.db
+        .prepare(`SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 AND state = 'RUNNING' ORDER BY created_ms DESC, rowid DESC LIMIT 1`)
+        .get(b.bakeKey) as Row | undefined;
+      if (live) return { bake: fromRow(live), created: false };
+    }
+    const sql = `INSERT INTO bake_bakes (id, bake_key, region, provider, state, result, phase, message, execution_id, user_name, recipe_json, run_dir,
+           pid, cancel_requested, out_offset, image_name, base_image, images_json, files_json, forgotten, created_ms, updated_ms, started_ms, ended_ms, attempt)
          VALUES (@id, @bake_key, @region, @provider, @state, @result, @phase, @message, @execution_id, @user_name, @recipe_json, @run_dir,
-           @pid, @cancel_requested, @out_offset, @image_name, @base_image, @images_json, @files_json, @forgotten, @created_ms, @updated_ms, @started_ms, @ended_ms)`,
-      )
-      .run(this.toRow(b));
+           @pid, @cancel_requested, @out_offset, @image_name, @base_image, @images_json, @files_json, @forgotten, @created_ms, @updated_ms, @started_ms, @ended_ms, @attempt)`;
+    this.db.prepare(sql).run(named(sql, this.toRow(b)));
+    return { bake: (await this.get(b.id))!, created: true };
   }
 
   private toRow(b: BakeRecord): Row {
@@ -147,28 +167,26 @@ export class SqliteBakeStore implements BakeStore {
       updated_ms: b.updatedMs,
       started_ms: b.startedMs ?? null,
       ended_ms: b.endedMs ?? null,
+      attempt: b.attempt ?? 1,
     };
   }
 
-  /** Replaces the whole record (reads and writes are synchronous; callers read, change, write). */
-  update(b: BakeRecord): void {
+  async update(b: BakeRecord): Promise<void> {
     const row = this.toRow(b);
-    this.db
-      .prepare(
-        `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
-           cancel_requested=@cancel_requested, out_offset=@out_offset, image_name=@image_name, base_image=@base_image, images_json=@images_json,
-           files_json=@files_json, forgotten=@forgotten, updated_ms=@updated_ms, started_ms=@started_ms, ended_ms=@ended_ms WHERE id=@id`,
-      )
-      .run(row);
+    const sql = `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
+           cancel_requested=MAX(cancel_requested, @cancel_requested), out_offset=@out_offset, image_name=@image_name, base_image=@base_image, images_json=@images_json,
+           files_json=@files_json, forgotten=MAX(forgotten, @forgotten), updated_ms=@updated_ms, started_ms=@started_ms, ended_ms=@ended_ms, attempt=@attempt, run_dir=@run_dir, recipe_json=@recipe_json
+         WHERE id=@id AND NOT (state != 'RUNNING' AND @state = 'RUNNING')`;
+    this.db.prepare(sql).run(named(sql, row));
   }
 
-  get(id: string): BakeRecord | undefined {
+  async get(id: string): Promise<BakeRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM bake_bakes WHERE id = ?').get(id) as Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 
   /** The newest bake with this key that is running (or queued) or succeeded, unless forgotten. */
-  findReusable(bakeKey: string): BakeRecord | undefined {
+  async findReusable(bakeKey: string): Promise<BakeRecord | undefined> {
     const r = this.db
       .prepare(
         `SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 AND (state = 'RUNNING' OR (state = 'COMPLETED' AND result = 'SUCCESS'))
@@ -179,58 +197,58 @@ export class SqliteBakeStore implements BakeStore {
   }
 
   /** The newest bake with this key, in any state, unless forgotten. */
-  findLatest(bakeKey: string): BakeRecord | undefined {
+  async findLatest(bakeKey: string): Promise<BakeRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM bake_bakes WHERE bake_key = ? AND forgotten = 0 ORDER BY created_ms DESC, rowid DESC LIMIT 1').get(bakeKey) as Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 
-  listByPhase(phase: BakeRecord['phase']): BakeRecord[] {
+  async listByPhase(phase: BakeRecord['phase']): Promise<BakeRecord[]> {
     return (this.db.prepare('SELECT * FROM bake_bakes WHERE phase = ? ORDER BY created_ms, rowid').all(phase) as Row[]).map(fromRow);
   }
 
-  listIncomplete(): BakeRecord[] {
+  async listIncomplete(): Promise<BakeRecord[]> {
     return (this.db.prepare(`SELECT * FROM bake_bakes WHERE state = 'RUNNING' ORDER BY created_ms, rowid`).all() as Row[]).map(fromRow);
   }
 
-  listEnded(): BakeRecord[] {
+  async listEnded(): Promise<BakeRecord[]> {
     return (this.db.prepare(`SELECT * FROM bake_bakes WHERE state != 'RUNNING' ORDER BY created_ms, rowid`).all() as Row[]).map(fromRow);
   }
 
   /** 1-based position among queued bakes, or undefined when not queued. */
-  queuePosition(id: string): number | undefined {
+  async queuePosition(id: string): Promise<number | undefined> {
     const ids = this.db.prepare(`SELECT id FROM bake_bakes WHERE phase = 'queued' ORDER BY created_ms, rowid`).all() as { id: string }[];
     const i = ids.findIndex((r) => r.id === id);
     return i < 0 ? undefined : i + 1;
   }
 
-  listByExecution(executionId: string): BakeRecord[] {
+  async listByExecution(executionId: string): Promise<BakeRecord[]> {
     return (this.db.prepare('SELECT * FROM bake_bakes WHERE execution_id = ?').all(executionId) as Row[]).map(fromRow);
   }
 
-  regionsOf(provider: string): string[] {
+  async regionsOf(provider: string): Promise<string[]> {
     return (this.db.prepare('SELECT DISTINCT region FROM bake_bakes WHERE provider = ?').all(provider) as { region: string }[]).map((r) => r.region);
   }
 
-  delete(id: string): void {
-    this.db.transaction(() => {
+  async delete(id: string): Promise<void> {
+    transaction(this.db, () => {
       this.db.prepare('DELETE FROM bake_log_lines WHERE bake_id = ?').run(id);
       this.db.prepare('DELETE FROM bake_images WHERE bake_id = ?').run(id);
       this.db.prepare('DELETE FROM bake_bakes WHERE id = ?').run(id);
-    })();
+    });
   }
 
   /** Appends log lines and records how far Packer's output file has been read, atomically. */
-  appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): void {
-    this.db.transaction(() => {
+  async appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): Promise<void> {
+    transaction(this.db, () => {
       const max = this.db.prepare('SELECT COALESCE(MAX(seq), -1) AS m FROM bake_log_lines WHERE bake_id = ?').get(id) as { m: number };
       const ins = this.db.prepare('INSERT INTO bake_log_lines (bake_id, seq, ts_ms, line) VALUES (?, ?, ?, ?)');
       let seq = max.m + 1;
       for (const l of lines) ins.run(id, seq++, l.timestampMs, l.text);
       this.db.prepare('UPDATE bake_bakes SET out_offset = ?, updated_ms = ? WHERE id = ?').run(outOffset, Date.now(), id);
-    })();
+    });
   }
 
-  readLog(id: string, offset = 0, limit = 1_000_000): LogLine[] {
+  async readLog(id: string, offset = 0, limit = 1_000_000): Promise<LogLine[]> {
     return (
       this.db.prepare('SELECT seq, ts_ms, line FROM bake_log_lines WHERE bake_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, offset, limit) as {
         seq: number;
@@ -240,21 +258,31 @@ export class SqliteBakeStore implements BakeStore {
     ).map((r) => ({ seq: r.seq, timestampMs: r.ts_ms, text: r.line }));
   }
 
-  hasLog(id: string): boolean {
+  async hasLog(id: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM bake_log_lines WHERE bake_id = ? LIMIT 1').get(id) !== undefined;
   }
 
-  indexImages(bakeId: string, images: { region: string; imageId: string }[]): void {
+  async indexImages(bakeId: string, images: { region: string; imageId: string }[]): Promise<void> {
     const ins = this.db.prepare('INSERT OR REPLACE INTO bake_images (region, image_id, bake_id) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       for (const i of images) ins.run(i.region, i.imageId, bakeId);
-    })();
+    });
   }
 
-  bakeForImage(region: string, imageId: string): string | undefined {
+  async bakeForImage(region: string, imageId: string): Promise<string | undefined> {
     const r = this.db.prepare('SELECT bake_id FROM bake_images WHERE image_id = ? AND (region = ? OR region = ?) LIMIT 1').get(imageId, region, '*') as
       | { bake_id: string }
       | undefined;
     return r?.bake_id;
+  }
+
+  owns(): boolean {
+    return true;
+  }
+
+  async heartbeat(): Promise<void> {}
+
+  async adoptOrphans(): Promise<AdoptedBake[]> {
+    return [];
   }
 }

@@ -130,10 +130,17 @@ describe('FunctionInventory in SQLite', () => {
 describe('the inventory loop', () => {
   it('lists every Lambda-enabled account/region on start and reports the pass in /health', async () => {
     h = await composeLambda({ startInventory: true, seed: (l) => ['shop-a', 'shop-b'].forEach((n) => l.seed(n)) });
-    let health = await h.get('/health');
-    for (let i = 0; i < 1000 && !health.body.components.lambda.details.inventory['prod/us-east-1']; i++) health = await h.get('/health');
+    for (let i = 0; i < 1000 && h.inventory.size < 2; i++) await new Promise((r) => setTimeout(r, 5));
     expect(h.inventory.size).toBe(2);
-    expect(health.body.components.lambda.details.inventory['prod/us-east-1']).toMatchObject({ listed: 2, hydrated: 2, failed: 0 });
+    const health = await h.get('/health');
+    expect(health.body.components.lambda.details.inventory['prod/us-east-1']).toMatchObject({
+      mode: 'polling',
+      modeReason: expect.stringContaining('no change feed configured'),
+      listed: 2,
+      reads: { new: 2 },
+      failedReads: 0,
+      callsPerSecondBudget: 20,
+    });
     expect(health.body.components.lambda.details.inventory).not.toHaveProperty('legacy/us-east-1');
   });
 });

@@ -39,10 +39,13 @@ export interface RefreshStats {
   evicted: number;
 }
 
+/** Sends one SDK command (with the provider's retries; the scheduler's version also waits for the call budget). */
+export type SendFn = <T>(client: unknown, command: object) => Promise<T>;
+
 export interface FunctionInventoryDeps {
   aws: AwsClientFactory;
   logger: Logger;
-  send<T>(client: unknown, command: object): Promise<T>;
+  send: SendFn;
   concurrency: number;
   detailRefreshMs: number;
   now?: () => number;
@@ -82,16 +85,17 @@ export class FunctionInventory {
         hydrated_at: number;
         body: string;
       }[];
+      // Keys are stored JSON-encoded: they hold NUL separators, which Node 22's node:sqlite cuts strings at.
       for (const r of rows) {
         try {
-          this.index(r.key, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
+          this.index(JSON.parse(r.key) as string, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
         } catch {
           del.run(r.key);
         }
       }
       this.db = {
-        put: (k, e) => put.run(k, e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
-        del: (k) => del.run(k),
+        put: (k, e) => put.run(JSON.stringify(k), e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
+        del: (k) => del.run(JSON.stringify(k)),
       };
     }
   }
@@ -106,26 +110,71 @@ export class FunctionInventory {
     return this.entries.size;
   }
 
-  /** Lists one account/region and hydrates what changed. */
+  /** Lists one account/region and hydrates what changed (one whole pass, no pacing: tests and on-demand use). */
   async refreshRegion(account: AccountConfig, region: string): Promise<RefreshStats> {
     const client = this.deps.aws.client(LambdaClient, account, region);
+    const listed = await this.listFunctions(client, this.deps.send);
+    const { stale, evicted } = this.compareListing(account.name, region, listed);
+    const results = await mapWithConcurrency(stale, this.deps.concurrency, (name) => this.hydrate(client, account, region, name));
+    let failed = 0;
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') {
+        failed++;
+        this.deps.logger.warn({ err: r.reason, function: stale[i], account: account.name, region }, 'could not read Lambda function details; keeping the previous entry');
+      }
+    });
+    return { listed: listed.length, hydrated: stale.length - failed, failed, evicted };
+  }
+
+  /**
+   * Pages through `ListFunctions` (`$LATEST` only, or every published version with `allVersions`). Each page is one
+   * call through `send`, so a paced sender paces the listing too.
+   */
+  async listFunctions(client: unknown, send: SendFn, options: { allVersions?: boolean } = {}): Promise<FunctionConfiguration[]> {
     const listed: FunctionConfiguration[] = [];
     let marker: string | undefined;
     do {
-      const page = await this.deps.send<ListFunctionsCommandOutput>(client, new ListFunctionsCommand({ MaxItems: 50, ...(marker ? { Marker: marker } : {}) }));
+      const page = await send<ListFunctionsCommandOutput>(
+        client,
+        new ListFunctionsCommand({ MaxItems: 50, ...(options.allVersions ? { FunctionVersion: 'ALL' } : {}), ...(marker ? { Marker: marker } : {}) }),
+      );
       listed.push(...(page.Functions ?? []));
       marker = page.NextMarker;
     } while (marker);
+    return listed;
+  }
 
-    const regionKey = `${account.name}\u0000${region}`;
-    const seen = new Set<string>();
-    const stale: FunctionConfiguration[] = [];
-    const now = this.now();
+  /**
+   * Compares a listing with the entries of one account/region: evicts what is gone and returns the names to re-read
+   * (new, or `RevisionId`/`LastModified` of `$LATEST` changed, or, for a `FunctionVersion=ALL` listing, a version
+   * published or deleted). With `detailRefreshMs` set, also the ones whose details are older than that.
+   */
+  compareListing(account: string, region: string, listed: readonly FunctionConfiguration[], options: { detailRefreshMs?: number } = {}): { stale: string[]; evicted: number } {
+    const regionKey = `${account}\u0000${region}`;
+    const latest = new Map<string, FunctionConfiguration>();
+    const versions = new Map<string, Set<string>>();
+    let allVersions = false;
     for (const f of listed) {
-      const k = key(account.name, region, f.FunctionName!);
+      const name = f.FunctionName!;
+      if (!f.Version || f.Version === '$LATEST') latest.set(name, f);
+      else allVersions = true;
+      if (f.Version) (versions.get(name) ?? versions.set(name, new Set()).get(name)!).add(f.Version);
+    }
+    const now = this.now();
+    const stale: string[] = [];
+    const seen = new Set<string>();
+    for (const [name, f] of latest) {
+      const k = key(account, region, name);
       seen.add(k);
       const e = this.entries.get(k);
-      if (!e || e.revisionId !== f.RevisionId || e.lastModified !== f.LastModified || now - e.hydratedAt > this.deps.detailRefreshMs) stale.push(f);
+      let changed = !e || e.revisionId !== f.RevisionId || e.lastModified !== f.LastModified;
+      if (!changed && options.detailRefreshMs !== undefined && now - e!.hydratedAt > options.detailRefreshMs) changed = true;
+      if (!changed && allVersions) {
+        const have = new Set(Object.values(e!.fn.revisions ?? {}).map(String));
+        const listedVersions = versions.get(name)!;
+        if (have.size !== listedVersions.size || [...listedVersions].some((v) => !have.has(v))) changed = true;
+      }
+      if (changed) stale.push(name);
     }
     let evicted = 0;
     for (const k of [...(this.byRegion.get(regionKey) ?? [])]) {
@@ -134,22 +183,43 @@ export class FunctionInventory {
         evicted++;
       }
     }
-    const results = await mapWithConcurrency(stale, this.deps.concurrency, (f) => this.hydrate(client, account, region, f.FunctionName!));
-    let failed = 0;
-    results.forEach((r, i) => {
-      if (r.status === 'rejected') {
-        failed++;
-        this.deps.logger.warn({ err: r.reason, function: stale[i]!.FunctionName, account: account.name, region }, 'could not read Lambda function details; keeping the previous entry');
+    if (options.detailRefreshMs === undefined) {
+      // refreshRegion's rule: details older than detailRefreshMs are re-read on the listing.
+      for (const [name] of latest) {
+        const e = this.entries.get(key(account, region, name));
+        if (e && !stale.includes(name) && now - e.hydratedAt > this.deps.detailRefreshMs) stale.push(name);
       }
-    });
-    return { listed: listed.length, hydrated: stale.length - failed, failed, evicted };
+    }
+    return { stale, evicted };
   }
 
-  /** Re-reads one function now (after a write, or `POST /cache/aws/function`); undefined when it does not exist. */
-  async refreshFunction(account: AccountConfig, region: string, name: string): Promise<LambdaFunction | undefined> {
+  /** Names and read times of one account/region's entries (the refresh scheduler orders its sweep by them). */
+  entriesOf(account: string, region: string): { name: string; hydratedAt: number }[] {
+    const out: { name: string; hydratedAt: number }[] = [];
+    for (const k of this.byRegion.get(`${account}\u0000${region}`) ?? []) {
+      const e = this.entries.get(k);
+      if (e) out.push({ name: e.fn.functionName, hydratedAt: e.hydratedAt });
+    }
+    return out;
+  }
+
+  /** The function an event source mapping belongs to, from cached details (for events that name only the mapping). */
+  functionOfMapping(account: string, region: string, uuid: string): string | undefined {
+    for (const k of this.byRegion.get(`${account}\u0000${region}`) ?? []) {
+      const e = this.entries.get(k);
+      if (e?.fn.eventSourceMappings?.some((m) => (m as { uuid?: string }).uuid === uuid)) return e.fn.functionName;
+    }
+    return undefined;
+  }
+
+  /**
+   * Re-reads one function now (after a write, an event, `POST /cache/aws/function`); undefined when it does not exist
+   * (the entry is evicted). `send` replaces the inventory's sender (the scheduler passes its paced one).
+   */
+  async refreshFunction(account: AccountConfig, region: string, name: string, options: { send?: SendFn } = {}): Promise<LambdaFunction | undefined> {
     const client = this.deps.aws.client(LambdaClient, account, region);
     try {
-      return await this.hydrate(client, account, region, name);
+      return await this.hydrate(client, account, region, name, options.send);
     } catch (err) {
       if ((err as Error).name === 'ResourceNotFoundException') {
         this.evict(account.name, region, name);
@@ -208,8 +278,8 @@ export class FunctionInventory {
     this.store(k, fn, { revisionId: fn.revisionId, lastModified: fn.lastModified });
   }
 
-  private async hydrate(client: unknown, account: AccountConfig, region: string, name: string): Promise<LambdaFunction> {
-    const send = this.deps.send;
+  private async hydrate(client: unknown, account: AccountConfig, region: string, name: string, sendWith?: SendFn): Promise<LambdaFunction> {
+    const send = sendWith ?? this.deps.send;
     const got = await send<GetFunctionCommandOutput>(client, new GetFunctionCommand({ FunctionName: name }));
     const c = got.Configuration!;
     const versions: FunctionConfiguration[] = [];
@@ -253,8 +323,8 @@ export class FunctionInventory {
       tags,
       ...(got.Concurrency ? { concurrency: toCamel(got.Concurrency) } : {}),
       revisions: Object.fromEntries(versions.filter((v) => v.RevisionId).map((v) => [v.RevisionId!, v.Version!])),
-      aliasConfigurations: aliases.map((a) => toCamel(a) as Record<string, unknown>),
-      eventSourceMappings: mappings.map((m) => toCamel(m) as Record<string, unknown>),
+      aliasConfigurations: aliases.map((a) => toCamel(a) as NonNullable<LambdaFunction['aliasConfigurations']>[number]),
+      eventSourceMappings: mappings.map((m) => toCamel(m) as NonNullable<LambdaFunction['eventSourceMappings']>[number]),
       targetGroups: targetGroupsFromPolicy(policy).map((t) => targetGroupName(t.arn)),
       moniker,
     };

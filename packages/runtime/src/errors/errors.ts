@@ -14,6 +14,14 @@ export class ConflictError extends OutriggerError {}
 export class PayloadTooLargeError extends OutriggerError {}
 /** 415: the request body is not of a media type the operation accepts. */
 export class UnsupportedMediaTypeError extends OutriggerError {}
+/** 429: a limit is reached (a full queue); the answer carries `Retry-After`. */
+export class TooManyRequestsError extends OutriggerError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
 /** 501: known to Spinnaker, deliberately not served here. */
 export class NotImplementedError extends OutriggerError {}
 /** 503: throttled, not ready, shutting down. */

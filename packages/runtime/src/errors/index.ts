@@ -8,6 +8,7 @@ export {
   NotImplementedError,
   PayloadTooLargeError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   UnsupportedMediaTypeError,
   UpstreamError,
 } from './errors.js';

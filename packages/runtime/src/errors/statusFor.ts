@@ -6,6 +6,7 @@ const byName: Record<string, number> = {
   ConflictError: 409,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,
+  TooManyRequestsError: 429,
   NotImplementedError: 501,
   UpstreamError: 502,
   ServiceUnavailableError: 503,

@@ -54,6 +54,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (status === 405 && err?.allow) res.setHeader('Allow', err.allow as string);
+    if (status === 429 && typeof err?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     res.status(status).json(errorBody(status, message, req.originalUrl.split('?')[0] ?? req.path, requestId, Array.isArray(errors) ? errors : undefined));
   };
 }

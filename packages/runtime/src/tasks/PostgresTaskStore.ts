@@ -166,10 +166,7 @@ export class PostgresTaskStore implements TaskStore {
       const out: TaskRecord[] = [];
       for (const r of rows) {
         const t = toRecord(r);
-        const retryable = o.retryable?.(t) ?? true;
-        const f = orphanFinish(t, o.message(t));
-        const finish = retryable ? f : { ...f, retryable, resultObjects: (f.resultObjects ?? []).map((x) => ({ ...x, retryable })) };
-        const [done] = await finishOn(c, t.id, finish, o.now);
+        const [done] = await finishOn(c, t.id, orphanFinish(t, o.message(t), o.retryable?.(t) ?? true), o.now);
         if (done) out.push(toRecord(done));
       }
       return out;
