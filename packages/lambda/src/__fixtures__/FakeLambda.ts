@@ -47,6 +47,11 @@ interface FakeFunction {
 }
 
 const meta = { $metadata: {} };
+/** AWS answers a VpcConfig with the VpcId of its subnets (empty when the function is detached). */
+const withVpcId = (v: unknown) => {
+  const c = v as { SubnetIds?: string[]; SecurityGroupIds?: string[] };
+  return { SubnetIds: c.SubnetIds ?? [], SecurityGroupIds: c.SecurityGroupIds ?? [], VpcId: c.SubnetIds?.length ? 'vpc-0fake0000000000001' : '' };
+};
 const notFound = (what: string) => new ResourceNotFoundException({ message: `Function not found: ${what}`, ...meta } as never);
 
 /**
@@ -240,6 +245,7 @@ export class FakeLambda {
           ...(rest as FunctionConfiguration),
           ...(rest.Environment ? { Environment: { Variables: (rest.Environment as { Variables: Record<string, string> }).Variables } } : {}),
           ...(rest.Layers ? { Layers: (rest.Layers as string[]).map((Arn) => ({ Arn })) } : {}),
+          ...(rest.VpcConfig ? { VpcConfig: withVpcId(rest.VpcConfig) } : {}),
           FunctionArn: this.arn(fname),
           Version: '$LATEST',
           State: 'Pending',
@@ -264,6 +270,7 @@ export class FakeLambda {
           ...(rest as FunctionConfiguration),
           ...(Environment ? { Environment: { Variables: (Environment as { Variables: Record<string, string> }).Variables } } : {}),
           ...(Layers ? { Layers: (Layers as string[]).map((Arn) => ({ Arn })) } : {}),
+          ...(rest.VpcConfig ? { VpcConfig: withVpcId(rest.VpcConfig) } : {}),
         });
         return { ...f.config };
       }
@@ -365,7 +372,9 @@ export class FakeLambda {
       case 'UpdateEventSourceMapping': {
         const m = this.mappings.get(String(i.UUID));
         if (!m) throw new ResourceNotFoundException({ message: `mapping ${i.UUID} not found`, ...meta } as never);
-        Object.assign(m, { BatchSize: i.BatchSize, State: i.Enabled ? 'Enabled' : 'Disabled' });
+        if (i.BatchSize !== undefined) m.BatchSize = i.BatchSize as number;
+        if (i.Enabled !== undefined) m.State = i.Enabled ? 'Enabled' : 'Disabled';
+        if (i.MaximumBatchingWindowInSeconds !== undefined) m.MaximumBatchingWindowInSeconds = i.MaximumBatchingWindowInSeconds as number;
         return { ...m };
       }
       case 'DeleteEventSourceMapping': {
@@ -423,19 +432,41 @@ export class FakeLambda {
         if (!f.url) throw new ResourceNotFoundException({ message: 'The resource you requested does not exist.', ...meta } as never);
         return { ...f.url };
       }
-      case 'CreateFunctionUrlConfig':
+      // Create needs AuthType and fails when a URL exists; Update changes only the fields it names (AWS semantics).
+      case 'CreateFunctionUrlConfig': {
+        const f = this.fn(i.FunctionName);
+        if (f.url) throw new ResourceConflictException({ message: 'Failed to create function url config for [functionArn = …]. Error message:  FunctionUrlConfig exists for this Lambda function', Type: 'User', ...meta } as never);
+        if (!i.AuthType) throw new InvalidParameterValueException({ message: 'AuthType is required', ...meta } as never);
+        f.url = { ...i, FunctionUrl: `https://${f.config.FunctionName}.lambda-url.${this.region}.on.aws/` };
+        return { ...f.url };
+      }
       case 'UpdateFunctionUrlConfig': {
         const f = this.fn(i.FunctionName);
-        f.url = { ...i, FunctionUrl: `https://${f.config.FunctionName}.lambda-url.${this.region}.on.aws/` };
+        if (!f.url) throw new ResourceNotFoundException({ message: 'The resource you requested does not exist.', ...meta } as never);
+        const named = Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined));
+        f.url = { ...f.url, ...named };
         return { ...f.url };
       }
       case 'DeleteFunctionUrlConfig':
         delete this.fn(i.FunctionName).url;
         return {};
+      // Put replaces the whole object (what it does not name is cleared); Update changes only what it names.
       case 'PutFunctionEventInvokeConfig': {
         const f = this.fn(i.FunctionName);
         f.eventInvoke = { ...i };
         return { ...i };
+      }
+      case 'UpdateFunctionEventInvokeConfig': {
+        const f = this.fn(i.FunctionName);
+        if (!f.eventInvoke) throw new ResourceNotFoundException({ message: `The function ${String(i.FunctionName)} doesn't have an EventInvokeConfig`, ...meta } as never);
+        const named = Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined));
+        f.eventInvoke = { ...f.eventInvoke, ...named };
+        return { ...f.eventInvoke };
+      }
+      case 'GetFunctionEventInvokeConfig': {
+        const f = this.fn(i.FunctionName);
+        if (!f.eventInvoke) throw new ResourceNotFoundException({ message: `The function ${String(i.FunctionName)} doesn't have an EventInvokeConfig`, ...meta } as never);
+        return { ...f.eventInvoke };
       }
       case 'Invoke': {
         const f = this.fn(i.FunctionName);

@@ -323,8 +323,8 @@ export class FunctionInventory {
       tags,
       ...(got.Concurrency ? { concurrency: toCamel(got.Concurrency) } : {}),
       revisions: Object.fromEntries(versions.filter((v) => v.RevisionId).map((v) => [v.RevisionId!, v.Version!])),
-      aliasConfigurations: aliases.map((a) => toCamel(a) as Record<string, unknown>),
-      eventSourceMappings: mappings.map((m) => toCamel(m) as Record<string, unknown>),
+      aliasConfigurations: aliases.map((a) => toCamel(a) as NonNullable<LambdaFunction['aliasConfigurations']>[number]),
+      eventSourceMappings: mappings.map((m) => toCamel(m) as NonNullable<LambdaFunction['eventSourceMappings']>[number]),
       targetGroups: targetGroupsFromPolicy(policy).map((t) => targetGroupName(t.arn)),
       moniker,
     };
