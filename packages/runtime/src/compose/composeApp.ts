@@ -11,6 +11,7 @@ import { createCoreRouter, type HealthCheck } from '../http/createCoreRouter.js'
 import { createLogger } from '../http/createLogger.js';
 import { createMetrics } from '../http/createMetrics.js';
 import type { Provider, ProviderDeps } from '../provider/Provider.js';
+import { createArtifactFetcher, type ArtifactFetcher } from '../artifacts/createArtifactFetcher.js';
 import { openSqlite, type SqliteDatabase } from '../store/openSqlite.js';
 import { openPostgres, type PgDatabase } from '../store/postgres/openPostgres.js';
 import { PostgresTaskStore } from '../tasks/PostgresTaskStore.js';
@@ -32,6 +33,8 @@ export interface ComposeOptions {
   /** Runs after the providers' routers, before the 404 (the clouddriver passthrough). */
   fallback?: (deps: ProviderDeps) => RequestHandler | undefined;
   ownerId?: string;
+  /** Replaces the guarded artifact fetcher (tests). */
+  fetchArtifact?: ArtifactFetcher;
 }
 
 export interface Composed {
@@ -98,6 +101,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     tasks,
     taskStore,
     bind,
+    fetchArtifact: options.fetchArtifact ?? createArtifactFetcher({ allowedHosts: config.artifacts.allowedHosts, logger }),
     ...(database ? { database } : {}),
     ...(postgres ? { postgres } : {}),
     heartbeatMs,
@@ -132,6 +136,9 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       : `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`);
   /** Fails the tasks of owners silent for 3 heartbeats (on PostgreSQL: replicas that died). */
   const sweepOrphans = async (staleBeforeMs: number) => {
+    // Several replicas: a live one adopts a dead one's resumable tasks first, under the same ids, continuing from
+    // their step journals (exactly one survivor takes each); only what cannot continue is failed below.
+    if (postgres) await tasks.adoptOrphans(staleBeforeMs);
     const orphans = await taskStore.failOrphans({
       exceptOwnerId: tasks.ownerId,
       staleBeforeMs,
@@ -140,15 +147,6 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       retryable: (t) => tasks.canResume(t),
     });
     if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed`);
-    // Several replicas: a live one adopts a dead one's resumable tasks at once, under the same ids, continuing from
-    // their step journals (the same resume Orca would ask for). Of several survivors, exactly one reopens each task.
-    if (postgres) {
-      for (const t of orphans) {
-        if (!t.retryable) continue;
-        const resumed = await tasks.resume(t.id).catch((err) => logger.warn({ err, taskId: t.id }, 'adopting an orphaned task failed'));
-        if (resumed) logger.warn({ taskId: t.id, from: t.ownerId }, 'adopted a task of a replica that stopped answering');
-      }
-    }
   };
   return {
     app,
