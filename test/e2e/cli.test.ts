@@ -1,6 +1,6 @@
 // The `outrigger` command as an operator runs it: the built CLI (npm test builds it first), a real process, signals.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,25 @@ describe('outrigger serve', () => {
     expect(await health.json()).toMatchObject({ status: 'UP' });
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
+  });
+
+  it('starts AWS clients without the AWS SDK\'s Node-version warning: it runs on the Node.js package.json\'s engines allow', async () => {
+    const engines = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')).engines.node as string;
+    const [major, minor] = /(\d+)\.(\d+)/.exec(engines)!.slice(1).map(Number) as [number, number];
+    const [vMajor, vMinor] = process.versions.node.split('.').map(Number) as [number, number];
+    expect(vMajor > major || (vMajor === major && vMinor >= minor), `tests run on Node ${process.version}, engines says ${engines}`).toBe(true);
+    const file = path.join(dir, 'aws.yml');
+    writeFileSync(
+      file,
+      'aws:\n  accounts:\n    - name: prod\n      accountId: "123456789012"\n      lambdaEnabled: true\n      regions: [us-east-1]\n      endpoint: http://127.0.0.1:9\n',
+    );
+    const p = run(['serve', '--config', file, '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(dir, 'aws-data')]);
+    await until(() => /API reference: /.test(p.out()));
+    const url = /listening on (http:\/\/\S+)/.exec(p.out())![1]!;
+    await fetch(`${url}/functions`); // the Lambda and STS clients of account prod exist now
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.err()).not.toMatch(/NodeVersionSupportWarning|will require node|ExperimentalWarning/);
   });
 
   it('refuses a bad config file with the file, key path and expectation, exit code 2', async () => {

@@ -59,6 +59,8 @@ export {
   LambdaDescriptionBaseSchema,
   LambdaEventMappingDescriptionSchema,
   LambdaFunctionSchema,
+  LambdaEventSourceMappingSchema,
+  LambdaAliasConfigurationSchema,
   LambdaFunctionSettingsSchema,
   LambdaOperationListSchema,
   LambdaRuntimeSchema,

@@ -28,16 +28,19 @@ import { functionNameFor } from './naming.js';
 import type { FetchableArtifact, OperationContext } from './operations/OperationContext.js';
 import { lambdaOperationTable } from './operations/registry.js';
 import { validateDescription } from './validateDescription.js';
-import { bindRolloutRoutes } from './progressive/bindRolloutRoutes.js';
+import { createRollouts } from './progressive/bindRolloutRoutes.js';
+import type { RolloutStore } from './progressive/RolloutStore.js';
 
 export interface LambdaProviderOptions {
-  /** Injected so tests never wait. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Injected so tests never wait; an aborted signal ends the sleep early. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   /** Downloads `http/file` artifacts (default: `fetch`). */
   fetchBytes?: (url: string, maxBytes: number) => Promise<Buffer>;
   /** Sends a request to clouddriver's `PUT /artifacts/fetch/` (default: `fetch`). */
   fetchViaClouddriver?: (baseUrl: string, artifact: FetchableArtifact, maxBytes: number) => Promise<Buffer>;
+  /** Replaces the rollout store (tests). */
+  rolloutStore?: RolloutStore;
   /** Receives the inventory (tests and benchmarks fill or inspect it). */
   onInventory?: (inventory: FunctionInventory) => void;
   /** The inventory's clock (tests drive a manual one); defaults to the wall clock. */
@@ -96,7 +99,13 @@ export function createLambdaProvider(deps: ProviderDeps): LambdaProvider {
 
 function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): LambdaProvider {
   const config: LambdaConfig = parseConfigSection(LambdaConfigSchema, deps.config.lambda, { source: deps.configSource, keyPath: ['lambda'] });
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep =
+    options.sleep ??
+    ((ms: number, signal?: AbortSignal) =>
+      new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+      }));
   const now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
   const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
   const fetchViaClouddriver = options.fetchViaClouddriver ?? defaultFetchViaClouddriver;
@@ -261,7 +270,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return submit(entries, { principal, requestId, clientRequestId: query.clientRequestId });
   });
 
-  bindRolloutRoutes(deps, router);
+  const rollouts = createRollouts(deps, router, { sleep, now, contextFor, ...(options.rolloutStore ? { store: options.rolloutStore } : {}) });
 
   const readable = (p: Principal) => new Set(deps.authorizer.readableAccounts(p).filter((a) => a.lambdaEnabled).map((a) => a.name));
 
@@ -333,6 +342,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
       details: { functions: inventory.size, accounts: lambdaAccounts().map((a) => a.name), inventory: service.health() },
     }),
     async start() {
+      await rollouts.start();
       await service.start();
     },
     async stop() {

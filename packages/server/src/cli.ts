@@ -20,7 +20,18 @@ serve     composes every provider into one HTTP server (port 7011 by default). W
           YAML file in clouddriver's and Rosco's shapes; see README.md.
 `;
 
+/** The oldest Node.js outrigger runs on (package.json `engines`): `node:sqlite` without a flag arrived in 22.13. */
+const MIN_NODE = [22, 13] as const;
+
 async function main(argv: string[]): Promise<number> {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    process.stderr.write(
+      `outrigger: needs Node.js ${MIN_NODE.join('.')} or newer; this is ${process.version} (${process.execPath}).\n` +
+        `  In the repository, \`npm start\` (or \`npx node packages/server/dist/cli.js …\`) runs on the Node.js 24 that \`npm ci\` installs.\n`,
+    );
+    return 1;
+  }
   const [command = 'help', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '@outrigger/runtime';
+import { transaction, type SqliteDatabase } from '@outrigger/runtime';
 import type { BakeRecord, LogLine } from './BakeRecord.js';
 import type { AdoptedBake, BakeStore, InsertResult } from './BakeStore.js';
 
@@ -58,6 +58,16 @@ function fromRow(r: Row): BakeRecord {
     ...(r.ended_ms !== null ? { endedMs: r.ended_ms } : {}),
     ...(r.attempt > 1 ? { attempt: r.attempt } : {}),
   };
+}
+
+/**
+ * The `@name` parameters `sql` uses, taken from `row`: node:sqlite refuses a named-parameter object with keys the
+ * statement does not name (better-sqlite3 ignored them).
+ */
+function named(sql: string, row: Row): Record<string, Row[keyof Row]> {
+  const out: Record<string, Row[keyof Row]> = {};
+  for (const [, name] of sql.matchAll(/@(\w+)/g)) out[name!] = row[name as keyof Row];
+  return out;
 }
 
 /**
@@ -123,14 +133,11 @@ export class SqliteBakeStore implements BakeStore {
         .get(b.bakeKey) as Row | undefined;
       if (live) return { bake: fromRow(live), created: false };
     }
-    this.db
-      .prepare(
-        `INSERT INTO bake_bakes (id, bake_key, region, provider, state, result, phase, message, execution_id, user_name, recipe_json, run_dir,
+    const sql = `INSERT INTO bake_bakes (id, bake_key, region, provider, state, result, phase, message, execution_id, user_name, recipe_json, run_dir,
            pid, cancel_requested, out_offset, image_name, base_image, images_json, files_json, forgotten, created_ms, updated_ms, started_ms, ended_ms, attempt)
          VALUES (@id, @bake_key, @region, @provider, @state, @result, @phase, @message, @execution_id, @user_name, @recipe_json, @run_dir,
-           @pid, @cancel_requested, @out_offset, @image_name, @base_image, @images_json, @files_json, @forgotten, @created_ms, @updated_ms, @started_ms, @ended_ms, @attempt)`,
-      )
-      .run(this.toRow(b));
+           @pid, @cancel_requested, @out_offset, @image_name, @base_image, @images_json, @files_json, @forgotten, @created_ms, @updated_ms, @started_ms, @ended_ms, @attempt)`;
+    this.db.prepare(sql).run(named(sql, this.toRow(b)));
     return { bake: (await this.get(b.id))!, created: true };
   }
 
@@ -166,14 +173,11 @@ export class SqliteBakeStore implements BakeStore {
 
   async update(b: BakeRecord): Promise<void> {
     const row = this.toRow(b);
-    this.db
-      .prepare(
-        `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
+    const sql = `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
            cancel_requested=MAX(cancel_requested, @cancel_requested), out_offset=@out_offset, image_name=@image_name, base_image=@base_image, images_json=@images_json,
            files_json=@files_json, forgotten=MAX(forgotten, @forgotten), updated_ms=@updated_ms, started_ms=@started_ms, ended_ms=@ended_ms, attempt=@attempt, run_dir=@run_dir, recipe_json=@recipe_json
-         WHERE id=@id AND NOT (state != 'RUNNING' AND @state = 'RUNNING')`,
-      )
-      .run(row);
+         WHERE id=@id AND NOT (state != 'RUNNING' AND @state = 'RUNNING')`;
+    this.db.prepare(sql).run(named(sql, row));
   }
 
   async get(id: string): Promise<BakeRecord | undefined> {
@@ -226,22 +230,22 @@ export class SqliteBakeStore implements BakeStore {
   }
 
   async delete(id: string): Promise<void> {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       this.db.prepare('DELETE FROM bake_log_lines WHERE bake_id = ?').run(id);
       this.db.prepare('DELETE FROM bake_images WHERE bake_id = ?').run(id);
       this.db.prepare('DELETE FROM bake_bakes WHERE id = ?').run(id);
-    })();
+    });
   }
 
   /** Appends log lines and records how far Packer's output file has been read, atomically. */
   async appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): Promise<void> {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       const max = this.db.prepare('SELECT COALESCE(MAX(seq), -1) AS m FROM bake_log_lines WHERE bake_id = ?').get(id) as { m: number };
       const ins = this.db.prepare('INSERT INTO bake_log_lines (bake_id, seq, ts_ms, line) VALUES (?, ?, ?, ?)');
       let seq = max.m + 1;
       for (const l of lines) ins.run(id, seq++, l.timestampMs, l.text);
       this.db.prepare('UPDATE bake_bakes SET out_offset = ?, updated_ms = ? WHERE id = ?').run(outOffset, Date.now(), id);
-    })();
+    });
   }
 
   async readLog(id: string, offset = 0, limit = 1_000_000): Promise<LogLine[]> {
@@ -260,9 +264,9 @@ export class SqliteBakeStore implements BakeStore {
 
   async indexImages(bakeId: string, images: { region: string; imageId: string }[]): Promise<void> {
     const ins = this.db.prepare('INSERT OR REPLACE INTO bake_images (region, image_id, bake_id) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       for (const i of images) ins.run(i.region, i.imageId, bakeId);
-    })();
+    });
   }
 
   async bakeForImage(region: string, imageId: string): Promise<string | undefined> {

@@ -1800,18 +1800,49 @@ export interface components {
             revisions?: {
                 [key: string]: string;
             };
-            aliasConfigurations?: {
-                [key: string]: unknown;
-            }[];
-            eventSourceMappings?: {
-                [key: string]: unknown;
-            }[];
+            aliasConfigurations?: components["schemas"]["LambdaAliasConfiguration"][];
+            eventSourceMappings?: components["schemas"]["LambdaEventSourceMapping"][];
             targetGroups?: string[];
             moniker?: {
                 app?: string;
                 stack?: string;
                 detail?: string;
                 cluster?: string;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description One event source mapping of the function or of one of its aliases, as clouddriver's cache serialises the SDK's
+         *     EventSourceMappingConfiguration (Jackson: `UUID` becomes `uuid`). Read by Orca's LambdaUpdateEventConfigurationTask
+         *     (`functionArn`, `eventSourceArn`, `uuid`, `batchSize`) and Deck's AmazonFunctionDetails (`eventSourceArn`, `state`).
+         */
+        LambdaEventSourceMapping: {
+            uuid: string;
+            eventSourceArn: string;
+            /** @description The function ARN, qualified when the mapping is on an alias or version. */
+            functionArn: string;
+            batchSize?: number;
+            /** @example Enabled */
+            state?: string;
+            stateTransitionReason?: string;
+            lastModified?: string;
+            startingPosition?: string;
+            maximumBatchingWindowInSeconds?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One alias (Deck's AmazonFunctionDetails reads `name` and `aliasArn`; Orca's traffic tasks read `functionVersion` and `routingConfig`). */
+        LambdaAliasConfiguration: {
+            name: string;
+            aliasArn: string;
+            functionVersion?: string;
+            description?: string;
+            revisionId?: string;
+            routingConfig?: {
+                additionalVersionWeights?: {
+                    [key: string]: number;
+                };
             };
         } & {
             [key: string]: unknown;

@@ -217,6 +217,28 @@ export const LambdaOperationListSchema = z
   .min(1)
   .max(20);
 
+/** Orca's LambdaUpdateEventConfigurationTask reads functionArn, eventSourceArn, uuid, batchSize; Deck eventSourceArn, state. */
+export const LambdaEventSourceMappingSchema = z.looseObject({
+  uuid: z.string(),
+  eventSourceArn: z.string(),
+  functionArn: z.string(),
+  batchSize: z.number().int().optional(),
+  state: z.string().optional(),
+  stateTransitionReason: z.string().optional(),
+  lastModified: z.string().optional(),
+  startingPosition: z.string().optional(),
+  maximumBatchingWindowInSeconds: z.number().int().optional(),
+});
+
+export const LambdaAliasConfigurationSchema = z.looseObject({
+  name: z.string(),
+  aliasArn: z.string(),
+  functionVersion: z.string().optional(),
+  description: z.string().optional(),
+  revisionId: z.string().optional(),
+  routingConfig: z.object({ additionalVersionWeights: z.record(z.string(), z.number()).optional() }).optional(),
+});
+
 export const LambdaFunctionSchema = z.looseObject({
   functionName: z.string(),
   functionArn: z.string().optional(),
@@ -234,8 +256,8 @@ export const LambdaFunctionSchema = z.looseObject({
   packageType: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
   revisions: z.record(z.string(), z.string()).optional(),
-  aliasConfigurations: z.array(z.record(z.string(), z.unknown())).optional(),
-  eventSourceMappings: z.array(z.record(z.string(), z.unknown())).optional(),
+  aliasConfigurations: z.array(LambdaAliasConfigurationSchema).optional(),
+  eventSourceMappings: z.array(LambdaEventSourceMappingSchema).optional(),
   targetGroups: z.array(z.string()).optional(),
   moniker: z
     .object({ app: z.string().optional(), stack: z.string().optional(), detail: z.string().optional(), cluster: z.string().optional() })
@@ -310,9 +332,11 @@ const _pins: [
   Pinned<z.infer<typeof PutLambdaProvisionedConcurrencyDescriptionSchema>, S['PutLambdaProvisionedConcurrencyDescription']>,
   Pinned<z.infer<typeof DeleteLambdaProvisionedConcurrencyDescriptionSchema>, S['DeleteLambdaProvisionedConcurrencyDescription']>,
   Pinned<z.infer<typeof LambdaFunctionSchema>, S['LambdaFunction']>,
+  Pinned<z.infer<typeof LambdaEventSourceMappingSchema>, S['LambdaEventSourceMapping']>,
+  Pinned<z.infer<typeof LambdaAliasConfigurationSchema>, S['LambdaAliasConfiguration']>,
   Pinned<z.infer<typeof LambdaRuntimeSchema>, S['LambdaRuntime']>,
   Pinned<z.infer<typeof FunctionCacheRefreshSchema>, S['FunctionCacheRefresh']>,
   Pinned<z.infer<typeof FunctionCacheRefreshResultSchema>, S['FunctionCacheRefreshResult']>,
   Pinned<z.infer<typeof FunctionCacheEntrySchema>, S['FunctionCacheEntry']>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void _pins;

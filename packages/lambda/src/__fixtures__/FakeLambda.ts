@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   InvalidParameterValueException,
+  ProvisionedConcurrencyConfigNotFoundException,
   ResourceConflictException,
   ResourceNotFoundException,
   TooManyRequestsException,
@@ -46,6 +47,11 @@ interface FakeFunction {
 }
 
 const meta = { $metadata: {} };
+/** AWS answers a VpcConfig with the VpcId of its subnets (empty when the function is detached). */
+const withVpcId = (v: unknown) => {
+  const c = v as { SubnetIds?: string[]; SecurityGroupIds?: string[] };
+  return { SubnetIds: c.SubnetIds ?? [], SecurityGroupIds: c.SecurityGroupIds ?? [], VpcId: c.SubnetIds?.length ? 'vpc-0fake0000000000001' : '' };
+};
 const notFound = (what: string) => new ResourceNotFoundException({ message: `Function not found: ${what}`, ...meta } as never);
 
 /**
@@ -67,6 +73,15 @@ export class FakeLambda {
   invokeHangs = false;
   /** Makes a command fail: return an error to throw it. */
   failWith?: (command: string, input: Record<string, unknown>) => Error | undefined;
+  /**
+   * Runs a function's code on Invoke (hook functions, health checks): return the response payload and FunctionError,
+   * or undefined for the default echo. An `Event` invoke awaits it before answering 202.
+   */
+  onInvoke?: (call: { functionName: string; qualifier?: string; payload: string; invocationType: string }) => Promise<{ payload?: string; functionError?: string } | void>;
+  /** Every alias change, in order: what the alias served after it (weights are AWS's 0..1). */
+  readonly aliasLog: { functionName: string; alias: string; version: string; weights: Record<string, number>; at: number }[] = [];
+  /** The time recorded in `aliasLog` (tests pass their virtual clock). */
+  now: () => number = Date.now;
   private readonly random: () => number;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -200,6 +215,14 @@ export class FakeLambda {
           ...(f.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: f.reserved } } : {}),
         };
       }
+      case 'GetFunctionConfiguration': {
+        const f = this.fn(i.FunctionName);
+        const q = i.Qualifier as string | undefined;
+        if (!q || q === '$LATEST') return this.read(f);
+        const v = f.versions.find((x) => x.Version === (f.aliases.get(q)?.FunctionVersion ?? q));
+        if (!v) throw notFound(`${f.config.FunctionArn}:${q}`);
+        return { ...v };
+      }
       case 'GetAccountSettings': {
         // AccountUsage counts the code of $LATEST and of every published version (what Lambda's storage quota counts).
         let total = 0;
@@ -209,8 +232,6 @@ export class FakeLambda {
           AccountUsage: { TotalCodeSize: total, FunctionCount: this.functions.size },
         };
       }
-      case 'GetFunctionConfiguration':
-        return this.read(this.fn(i.FunctionName));
       case 'CreateFunction': {
         const fname = String(i.FunctionName);
         if (this.functions.has(fname))
@@ -224,6 +245,7 @@ export class FakeLambda {
           ...(rest as FunctionConfiguration),
           ...(rest.Environment ? { Environment: { Variables: (rest.Environment as { Variables: Record<string, string> }).Variables } } : {}),
           ...(rest.Layers ? { Layers: (rest.Layers as string[]).map((Arn) => ({ Arn })) } : {}),
+          ...(rest.VpcConfig ? { VpcConfig: withVpcId(rest.VpcConfig) } : {}),
           FunctionArn: this.arn(fname),
           Version: '$LATEST',
           State: 'Pending',
@@ -248,6 +270,7 @@ export class FakeLambda {
           ...(rest as FunctionConfiguration),
           ...(Environment ? { Environment: { Variables: (Environment as { Variables: Record<string, string> }).Variables } } : {}),
           ...(Layers ? { Layers: (Layers as string[]).map((Arn) => ({ Arn })) } : {}),
+          ...(rest.VpcConfig ? { VpcConfig: withVpcId(rest.VpcConfig) } : {}),
         });
         return { ...f.config };
       }
@@ -315,6 +338,7 @@ export class FakeLambda {
           RevisionId: randomUUID(),
         };
         f.aliases.set(aliasName, a);
+        this.aliasLog.push({ functionName: f.config.FunctionName!, alias: aliasName, version: v, weights: { ...(a.RoutingConfig?.AdditionalVersionWeights ?? {}) }, at: this.now() });
         return { ...a };
       }
       case 'DeleteAlias': {
@@ -348,7 +372,9 @@ export class FakeLambda {
       case 'UpdateEventSourceMapping': {
         const m = this.mappings.get(String(i.UUID));
         if (!m) throw new ResourceNotFoundException({ message: `mapping ${i.UUID} not found`, ...meta } as never);
-        Object.assign(m, { BatchSize: i.BatchSize, State: i.Enabled ? 'Enabled' : 'Disabled' });
+        if (i.BatchSize !== undefined) m.BatchSize = i.BatchSize as number;
+        if (i.Enabled !== undefined) m.State = i.Enabled ? 'Enabled' : 'Disabled';
+        if (i.MaximumBatchingWindowInSeconds !== undefined) m.MaximumBatchingWindowInSeconds = i.MaximumBatchingWindowInSeconds as number;
         return { ...m };
       }
       case 'DeleteEventSourceMapping': {
@@ -368,7 +394,7 @@ export class FakeLambda {
       }
       case 'GetProvisionedConcurrencyConfig': {
         const p = this.fn(i.FunctionName).provisioned.get(String(i.Qualifier));
-        if (!p) throw new ResourceNotFoundException({ message: 'No Provisioned Concurrency Config found', ...meta } as never);
+        if (!p) throw new ProvisionedConcurrencyConfigNotFoundException({ message: 'No Provisioned Concurrency Config found for this function', ...meta } as never);
         const status = p.reads-- > 0 ? 'IN_PROGRESS' : 'READY';
         return { Status: status, RequestedProvisionedConcurrentExecutions: p.requested };
       }
@@ -406,24 +432,56 @@ export class FakeLambda {
         if (!f.url) throw new ResourceNotFoundException({ message: 'The resource you requested does not exist.', ...meta } as never);
         return { ...f.url };
       }
-      case 'CreateFunctionUrlConfig':
+      // Create needs AuthType and fails when a URL exists; Update changes only the fields it names (AWS semantics).
+      case 'CreateFunctionUrlConfig': {
+        const f = this.fn(i.FunctionName);
+        if (f.url) throw new ResourceConflictException({ message: 'Failed to create function url config for [functionArn = …]. Error message:  FunctionUrlConfig exists for this Lambda function', Type: 'User', ...meta } as never);
+        if (!i.AuthType) throw new InvalidParameterValueException({ message: 'AuthType is required', ...meta } as never);
+        f.url = { ...i, FunctionUrl: `https://${f.config.FunctionName}.lambda-url.${this.region}.on.aws/` };
+        return { ...f.url };
+      }
       case 'UpdateFunctionUrlConfig': {
         const f = this.fn(i.FunctionName);
-        f.url = { ...i, FunctionUrl: `https://${f.config.FunctionName}.lambda-url.${this.region}.on.aws/` };
+        if (!f.url) throw new ResourceNotFoundException({ message: 'The resource you requested does not exist.', ...meta } as never);
+        const named = Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined));
+        f.url = { ...f.url, ...named };
         return { ...f.url };
       }
       case 'DeleteFunctionUrlConfig':
         delete this.fn(i.FunctionName).url;
         return {};
+      // Put replaces the whole object (what it does not name is cleared); Update changes only what it names.
       case 'PutFunctionEventInvokeConfig': {
         const f = this.fn(i.FunctionName);
         f.eventInvoke = { ...i };
         return { ...i };
       }
+      case 'UpdateFunctionEventInvokeConfig': {
+        const f = this.fn(i.FunctionName);
+        if (!f.eventInvoke) throw new ResourceNotFoundException({ message: `The function ${String(i.FunctionName)} doesn't have an EventInvokeConfig`, ...meta } as never);
+        const named = Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined));
+        f.eventInvoke = { ...f.eventInvoke, ...named };
+        return { ...f.eventInvoke };
+      }
+      case 'GetFunctionEventInvokeConfig': {
+        const f = this.fn(i.FunctionName);
+        if (!f.eventInvoke) throw new ResourceNotFoundException({ message: `The function ${String(i.FunctionName)} doesn't have an EventInvokeConfig`, ...meta } as never);
+        return { ...f.eventInvoke };
+      }
       case 'Invoke': {
         const f = this.fn(i.FunctionName);
         const payload = i.Payload ? Buffer.from(i.Payload as Uint8Array).toString('utf8') : '';
+        const q = i.Qualifier as string | undefined;
+        if (q && q !== '$LATEST' && !f.versions.some((v) => v.Version === q) && !f.aliases.has(q)) throw notFound(`${f.config.FunctionArn}:${q}`);
+        const custom = await this.onInvoke?.({ functionName: f.config.FunctionName!, ...(q ? { qualifier: q } : {}), payload, invocationType: String(i.InvocationType ?? 'RequestResponse') });
         if (i.InvocationType === 'Event') return { StatusCode: 202 };
+        if (custom)
+          return {
+            StatusCode: 200,
+            ...(custom.functionError ? { FunctionError: custom.functionError } : {}),
+            ExecutedVersion: q ?? '$LATEST',
+            Payload: new TextEncoder().encode(custom.payload ?? 'null'),
+          };
         const failed = payload.includes('"fail"');
         const body = failed ? JSON.stringify({ errorMessage: 'boom', errorType: 'Error' }) : JSON.stringify({ statusCode: 200, body: payload });
         return {

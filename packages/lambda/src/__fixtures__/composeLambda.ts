@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { composeApp, ConfigSchema, createLogger, type AwsClientFactory } from '@outrigger/runtime';
@@ -8,13 +9,16 @@ import { makeLambdaProvider } from '../createLambdaProvider.js';
 import type { LambdaProvider } from '../createLambdaProvider.js';
 import type { Clock } from '../inventory/clock.js';
 import type { FunctionInventory } from '../inventory/FunctionInventory.js';
+import { FakeCloudWatch } from './FakeCloudWatch.js';
 import { FakeElbv2, FakeLambda } from './FakeLambda.js';
+import type { VirtualClock } from './VirtualClock.js';
 import { FakeSqs } from './FakeSqs.js';
 
 export interface LambdaHarness {
   url: string;
   lambda: FakeLambda;
   elb: FakeElbv2;
+  cloudwatch: FakeCloudWatch;
   sqs: FakeSqs;
   inventory: FunctionInventory;
   provider: LambdaProvider;
@@ -30,9 +34,27 @@ export interface LambdaHarness {
  * The Lambda provider alone in `composeApp` (what `outrigger serve` runs), with a stateful FakeLambda/FakeElbv2 behind
  * the AWS client factory, listening on 127.0.0.1.
  */
-export async function composeLambda(options: { throttleRate?: number; lambdaConfig?: Record<string, unknown>; accounts?: unknown[]; fetchBytes?: (url: string) => Promise<Buffer>; clouddriverUrl?: string; seed?: (lambda: FakeLambda) => void; startInventory?: boolean; clock?: Clock; sqs?: FakeSqs; random?: () => number } = {}): Promise<LambdaHarness> {
+export async function composeLambda(options: {
+  /** The rollout engine's clock (`sleep`/`now`); the inventory keeps `clock`. */
+  virtualClock?: VirtualClock;
+  storage?: Record<string, unknown>;
+  dataDir?: string;
+  lambda?: FakeLambda;
+  cloudwatch?: FakeCloudWatch;
+  throttleRate?: number;
+  lambdaConfig?: Record<string, unknown>;
+  accounts?: unknown[];
+  fetchBytes?: (url: string) => Promise<Buffer>;
+  clouddriverUrl?: string;
+  seed?: (lambda: FakeLambda) => void;
+  startInventory?: boolean;
+  clock?: Clock;
+  sqs?: FakeSqs;
+  random?: () => number;
+} = {}): Promise<LambdaHarness> {
   const config = ConfigSchema.parse({
-    storage: { type: 'memory' },
+    storage: options.storage ?? { type: 'memory' },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     logging: { level: 'silent' },
     aws: {
       accounts: options.accounts ?? [
@@ -43,7 +65,9 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     lambda: { inventory: { enabled: options.startInventory ?? false, intervalSeconds: 3600 }, ...(options.lambdaConfig ?? {}) },
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
   });
-  const lambda = new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
+  const lambda = options.lambda ?? new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
+  const cloudwatch = options.cloudwatch ?? new FakeCloudWatch();
+  if (options.virtualClock) lambda.now = options.virtualClock.now;
   options.seed?.(lambda);
   const sqs = options.sqs ?? new FakeSqs(options.clock ? { clock: options.clock } : {});
   const elb = new FakeElbv2({ throttleRate: options.throttleRate ?? 0, names: ['web-tg', 'api-tg'] });
@@ -51,6 +75,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     client<C>(cls: unknown): C {
       if (cls === LambdaClient) return lambda as never;
       if (cls === ElasticLoadBalancingV2Client) return elb as never;
+      if (cls === CloudWatchClient) return cloudwatch as never;
       if (cls === SQSClient) return sqs as never;
       throw new Error(`no fake for ${(cls as { name: string }).name}`);
     },
@@ -67,7 +92,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
       (deps) => (provider = makeLambdaProvider({
         ...(options.clock ? { clock: options.clock } : {}),
         ...(options.random ? { random: options.random } : {}),
-        sleep: async () => {},
+        ...(options.virtualClock ? { sleep: options.virtualClock.sleep, now: options.virtualClock.now } : { sleep: async () => {} }),
         onInventory: (i) => (inventory = i),
         ...(options.fetchBytes ? { fetchBytes: options.fetchBytes } : {}),
       })(deps)),
@@ -85,6 +110,7 @@ export async function composeLambda(options: { throttleRate?: number; lambdaConf
     url,
     lambda,
     elb,
+    cloudwatch,
     sqs,
     inventory: inventory!,
     provider: provider!,

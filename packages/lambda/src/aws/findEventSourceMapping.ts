@@ -24,3 +24,32 @@ export async function findEventSourceMapping(
   } while (marker);
   return undefined;
 }
+
+/**
+ * The mapping to delete for a function: by `uuid` when given (it must belong to the function), else the mapping of
+ * `eventSourceArn` on the function itself or, failing that, on any of its aliases and versions (`qualifier` narrows it
+ * to one). Lists by event source, so mappings on every qualifier are seen in one pass.
+ */
+export async function findMappingOfFunction(
+  ctx: OperationContext,
+  functionArn: string,
+  d: { eventSourceArn: string; uuid?: string | null | undefined; qualifier?: string | null | undefined },
+): Promise<EventSourceMappingConfiguration | undefined> {
+  const ofFunction = (m: EventSourceMappingConfiguration) => {
+    const arn = m.FunctionArn ?? '';
+    if (d.qualifier) return arn === `${functionArn}:${d.qualifier}`;
+    return arn === functionArn || arn.startsWith(`${functionArn}:`);
+  };
+  const all: EventSourceMappingConfiguration[] = [];
+  let marker: string | undefined;
+  do {
+    const page: ListEventSourceMappingsCommandOutput = await ctx.send<ListEventSourceMappingsCommandOutput>(
+      ctx.lambda,
+      new ListEventSourceMappingsCommand({ EventSourceArn: d.eventSourceArn, ...(marker ? { Marker: marker } : {}) }),
+    );
+    all.push(...(page.EventSourceMappings ?? []).filter(ofFunction));
+    marker = page.NextMarker;
+  } while (marker);
+  if (d.uuid) return all.find((m) => m.UUID === d.uuid);
+  return all.find((m) => m.FunctionArn === functionArn) ?? all[0];
+}

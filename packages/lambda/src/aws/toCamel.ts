@@ -2,7 +2,8 @@
 const OPAQUE = new Set(['Variables', 'Tags', 'AdditionalVersionWeights', 'revisions', 'tags']);
 
 /**
- * An SDK response in clouddriver's JSON form: keys lower-camel-cased (`FunctionName` → `functionName`), `$metadata`
+ * An SDK response in clouddriver's JSON form: keys lower-camel-cased (`FunctionName` → `functionName`, `UUID` →
+ * `uuid`), `$metadata`
  * dropped, nulls and undefined left out, bytes base64. User maps (environment variables, tags) keep their keys.
  */
 export function toCamel(value: unknown): unknown {
@@ -14,7 +15,8 @@ export function toCamel(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k === '$metadata' || v === undefined || v === null) continue;
-    const key = k === 'KMSKeyArn' ? 'kmskeyArn' : k.charAt(0).toLowerCase() + k.slice(1);
+    // Jackson's bean naming, as clouddriver serialises SDK objects: `UUID` → `uuid`, `KMSKeyArn` → `kmskeyArn`.
+    const key = k === 'KMSKeyArn' ? 'kmskeyArn' : /^[A-Z0-9]+$/.test(k) ? k.toLowerCase() : k.charAt(0).toLowerCase() + k.slice(1);
     out[key] = OPAQUE.has(k) && typeof v === 'object' ? { ...(v as object) } : toCamel(v);
   }
   return out;

@@ -85,16 +85,17 @@ export class FunctionInventory {
         hydrated_at: number;
         body: string;
       }[];
+      // Keys are stored JSON-encoded: they hold NUL separators, which Node 22's node:sqlite cuts strings at.
       for (const r of rows) {
         try {
-          this.index(r.key, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
+          this.index(JSON.parse(r.key) as string, JSON.parse(r.body) as LambdaFunction, { revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined }, r.hydrated_at);
         } catch {
           del.run(r.key);
         }
       }
       this.db = {
-        put: (k, e) => put.run(k, e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
-        del: (k) => del.run(k),
+        put: (k, e) => put.run(JSON.stringify(k), e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)),
+        del: (k) => del.run(JSON.stringify(k)),
       };
     }
   }
@@ -322,8 +323,8 @@ export class FunctionInventory {
       tags,
       ...(got.Concurrency ? { concurrency: toCamel(got.Concurrency) } : {}),
       revisions: Object.fromEntries(versions.filter((v) => v.RevisionId).map((v) => [v.RevisionId!, v.Version!])),
-      aliasConfigurations: aliases.map((a) => toCamel(a) as Record<string, unknown>),
-      eventSourceMappings: mappings.map((m) => toCamel(m) as Record<string, unknown>),
+      aliasConfigurations: aliases.map((a) => toCamel(a) as NonNullable<LambdaFunction['aliasConfigurations']>[number]),
+      eventSourceMappings: mappings.map((m) => toCamel(m) as NonNullable<LambdaFunction['eventSourceMappings']>[number]),
       targetGroups: targetGroupsFromPolicy(policy).map((t) => targetGroupName(t.arn)),
       moniker,
     };

@@ -14,15 +14,28 @@ import { getFunction } from '../aws/getFunction.js';
 
 type D<K extends keyof typeof lambdaDescriptionSchemas> = z.infer<(typeof lambdaDescriptionSchemas)[K]>;
 
-/** createLambdaFunction: reads AWS first; an existing function with the requested code and configuration is adopted. */
+/**
+ * createLambdaFunction: reads AWS first; an existing function whose every requested setting (configuration,
+ * architectures, package type, code) matches is adopted, and then gets every step a fresh create applies (target
+ * groups, function URL, async invoke config), so a retry or a resume after a partial failure finishes the job.
+ */
 export async function createLambdaFunction(ctx: OperationContext, d: D<'createLambdaFunction'>, name: string) {
   await ctx.status(`Initializing Creation of AWS Lambda Function Operation...`);
   const config = toFunctionConfiguration(d);
   const code = await resolveCode(ctx, d, '$.body');
   const existing = await getFunction(ctx, name);
+  const extras = async (functionArn: string) => {
+    const targetGroups = targetGroupList(d.targetGroups);
+    if (targetGroups?.length) await syncTargetGroups(ctx, name, functionArn, targetGroups, '$.body.targetGroups');
+    if (d.functionUrl) await applyFunctionUrl(ctx, name, d.functionUrl);
+    if (d.asyncInvokeConfig) await applyAsyncInvokeConfig(ctx, name, d.asyncInvokeConfig);
+  };
   if (existing?.Configuration) {
     const have = existing.Configuration;
     const diffs = configDifferences(config, have);
+    if (d.architectures && JSON.stringify([...d.architectures].sort()) !== JSON.stringify([...(have.Architectures ?? ['x86_64'])].sort())) diffs.push('architectures');
+    const wantPackage = d.packageType ?? (code?.code.ImageUri ? 'Image' : code ? 'Zip' : undefined);
+    if (wantPackage && wantPackage !== (have.PackageType ?? 'Zip')) diffs.push('packageType');
     const codeSource = existing.Tags?.[CODE_SOURCE_TAG];
     const codeSame = code === undefined || codeSource === code.source || (code.code.ImageUri !== undefined && existing.Code?.ImageUri === code.code.ImageUri);
     if (!codeSame) diffs.push('code');
@@ -32,6 +45,8 @@ export async function createLambdaFunction(ctx: OperationContext, d: D<'createLa
       );
     }
     await ctx.status(`Function ${name} already exists with the requested code and configuration; adopting it`);
+    await waitUntilFunctionReady(ctx, name, { requireSuccess: true });
+    await extras(have.FunctionArn!);
     await ctx.refresh(name);
     return { ...(toCamel(have) as object), functionName: name, functionArn: have.FunctionArn, version: have.Version, state: have.State, created: false, adopted: true };
   }
@@ -51,10 +66,7 @@ export async function createLambdaFunction(ctx: OperationContext, d: D<'createLa
   );
   await ctx.status(`Created ${name} (${packageType}); waiting for it to become Active`);
   await waitUntilFunctionReady(ctx, name, { requireSuccess: true });
-  const targetGroups = targetGroupList(d.targetGroups);
-  if (targetGroups?.length) await syncTargetGroups(ctx, name, created.FunctionArn!, targetGroups, '$.body.targetGroups');
-  if (d.functionUrl) await applyFunctionUrl(ctx, name, d.functionUrl);
-  if (d.asyncInvokeConfig) await applyAsyncInvokeConfig(ctx, name, d.asyncInvokeConfig);
+  await extras(created.FunctionArn!);
   await ctx.refresh(name);
   await ctx.status(`Finished Creation of AWS Lambda Function Operation...`);
   return { ...(toCamel(created) as object), functionName: name, functionArn: created.FunctionArn, version: created.Version, state: 'Active', created: true };

@@ -3,16 +3,23 @@ import type { z } from 'zod';
 import type { lambdaDescriptionSchemas } from '@outrigger/contract';
 import type { OperationContext } from './OperationContext.js';
 import { requireFunction } from '../aws/getFunction.js';
-import { findEventSourceMapping } from '../aws/findEventSourceMapping.js';
+import { findMappingOfFunction } from '../aws/findEventSourceMapping.js';
 
 type D = z.infer<(typeof lambdaDescriptionSchemas)['upsertLambdaFunctionEventMapping']>;
 
-/** deleteLambdaFunctionEventMapping: a mapping that no longer exists is reported, not an error (as clouddriver). */
+/**
+ * deleteLambdaFunctionEventMapping. Orca's delete (LambdaUpdateEventConfigurationTask.deleteEvent) carries the
+ * mapping's `uuid` and `eventSourceArn` but no qualifier, so the mapping is found by `uuid`, else by `eventSourceArn`
+ * on the function or any of its aliases and versions, as clouddriver's DeleteLambdaEventSourceAtomicOperation matches
+ * `eventSourceArn` over every mapping its cache holds for the function. A `qualifier`, when given, narrows the
+ * search to that alias or version. A mapping that no longer exists is reported, not an error (as clouddriver).
+ */
 export async function deleteLambdaFunctionEventMapping(ctx: OperationContext, d: D, name: string) {
   await ctx.status(`Initializing Deletion of AWS Lambda Function Event Source Mapping...`);
   const f = await requireFunction(ctx, name);
-  const target = `${f.Configuration!.FunctionArn!.replace(/:(\$LATEST|\d+)$/, '')}${d.qualifier ? `:${d.qualifier}` : ''}`;
-  const existing = await findEventSourceMapping(ctx, target, d);
+  const base = f.Configuration!.FunctionArn!.replace(/:(\$LATEST|\d+)$/, '');
+  const target = `${base}${d.qualifier ? `:${d.qualifier}` : ''}`;
+  const existing = await findMappingOfFunction(ctx, base, d);
   if (!existing) {
     await ctx.status(`No event source mapping of ${d.eventSourceArn} on ${target}; nothing to delete`);
     return { functionName: name, eventSourceArn: d.eventSourceArn, deleted: false };

@@ -2,7 +2,9 @@ import {
   CreateFunctionUrlConfigCommand,
   DeleteFunctionUrlConfigCommand,
   GetFunctionUrlConfigCommand,
+  GetFunctionEventInvokeConfigCommand,
   PutFunctionEventInvokeConfigCommand,
+  UpdateFunctionEventInvokeConfigCommand,
   UpdateFunctionUrlConfigCommand,
   type Cors,
 } from '@aws-sdk/client-lambda';
@@ -13,7 +15,11 @@ import type { OperationContext } from './OperationContext.js';
 type Url = NonNullable<z.infer<typeof FunctionUrlConfigSchema>>;
 type AsyncCfg = NonNullable<z.infer<typeof AsyncInvokeConfigSchema>>;
 
-/** Creates, updates or (with `enabled: false`) deletes the function URL. */
+/**
+ * Creates, updates or (with `enabled: false`) deletes the function URL. An update names only the fields the request
+ * sets (UpdateFunctionUrlConfig keeps the rest), so `{cors: …}` alone never switches `AuthType`; a create needs
+ * `AuthType` and defaults it to `AWS_IAM`.
+ */
 export async function applyFunctionUrl(ctx: OperationContext, name: string, url: Url): Promise<void> {
   let exists = true;
   try {
@@ -40,22 +46,40 @@ export async function applyFunctionUrl(ctx: OperationContext, name: string, url:
         ...(c.maxAge != null ? { MaxAge: c.maxAge } : {}),
       }
     : undefined;
-  const input = {
+  const named = {
     FunctionName: name,
-    AuthType: url.authType ?? 'AWS_IAM',
+    ...(url.authType ? { AuthType: url.authType } : {}),
     ...(url.invokeMode ? { InvokeMode: url.invokeMode } : {}),
     ...(cors ? { Cors: cors } : {}),
   };
-  await ctx.send(ctx.lambda, exists ? new UpdateFunctionUrlConfigCommand(input) : new CreateFunctionUrlConfigCommand(input));
-  await ctx.status(`${exists ? 'Updated' : 'Created'} the function URL of ${name} (auth ${input.AuthType})`);
+  if (exists) {
+    const out = await ctx.send<{ AuthType?: string }>(ctx.lambda, new UpdateFunctionUrlConfigCommand(named));
+    await ctx.status(`Updated the function URL of ${name} (auth ${out?.AuthType ?? url.authType ?? 'unchanged'})`);
+  } else {
+    const input = { AuthType: 'AWS_IAM' as const, ...named };
+    await ctx.send(ctx.lambda, new CreateFunctionUrlConfigCommand(input));
+    await ctx.status(`Created the function URL of ${name} (auth ${input.AuthType})`);
+  }
 }
 
-/** PutFunctionEventInvokeConfig: retries and destinations of asynchronous invocations. */
+/**
+ * Retries and destinations of asynchronous invocations. A function without a config gets one with
+ * PutFunctionEventInvokeConfig; an existing config is changed with UpdateFunctionEventInvokeConfig, which keeps every
+ * setting the request does not name (Put would clear them).
+ */
 export async function applyAsyncInvokeConfig(ctx: OperationContext, name: string, cfg: AsyncCfg): Promise<void> {
   const dest = cfg.destinationConfig;
+  let exists = true;
+  try {
+    await ctx.send(ctx.lambda, new GetFunctionEventInvokeConfigCommand({ FunctionName: name }));
+  } catch (err) {
+    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+    exists = false;
+  }
+  const Command = exists ? UpdateFunctionEventInvokeConfigCommand : PutFunctionEventInvokeConfigCommand;
   await ctx.send(
     ctx.lambda,
-    new PutFunctionEventInvokeConfigCommand({
+    new Command({
       FunctionName: name,
       ...(cfg.maximumRetryAttempts != null ? { MaximumRetryAttempts: cfg.maximumRetryAttempts } : {}),
       ...(cfg.maximumEventAgeInSeconds != null ? { MaximumEventAgeInSeconds: cfg.maximumEventAgeInSeconds } : {}),
@@ -69,5 +93,5 @@ export async function applyAsyncInvokeConfig(ctx: OperationContext, name: string
         : {}),
     }),
   );
-  await ctx.status(`Set the asynchronous invocation config of ${name}`);
+  await ctx.status(`${exists ? 'Updated' : 'Set'} the asynchronous invocation config of ${name}`);
 }

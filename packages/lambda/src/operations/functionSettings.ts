@@ -63,5 +63,17 @@ export function configDifferences(want: Omit<UpdateFunctionConfigurationRequest,
   if (want.KMSKeyArn !== undefined && want.KMSKeyArn !== have.KMSKeyArn) diffs.push('kmskeyArn');
   if (want.EphemeralStorage !== undefined && want.EphemeralStorage.Size !== (have.EphemeralStorage?.Size ?? 512)) diffs.push('ephemeralStorage');
   if (want.SnapStart !== undefined && want.SnapStart.ApplyOn !== (have.SnapStart?.ApplyOn ?? 'None')) diffs.push('snapStart');
+  if (want.ImageConfig !== undefined) {
+    const h = have.ImageConfigResponse?.ImageConfig ?? {};
+    const w = want.ImageConfig;
+    if ((w.Command && !same(w.Command, h.Command)) || (w.EntryPoint && !same(w.EntryPoint, h.EntryPoint)) || (w.WorkingDirectory !== undefined && w.WorkingDirectory !== h.WorkingDirectory))
+      diffs.push('imageConfig');
+  }
+  if (want.LoggingConfig !== undefined) {
+    const h = have.LoggingConfig ?? {};
+    const w = want.LoggingConfig;
+    const keys = ['LogFormat', 'ApplicationLogLevel', 'SystemLogLevel', 'LogGroup'] as const;
+    if (keys.some((k) => w[k] !== undefined && w[k] !== h[k])) diffs.push('loggingConfig');
+  }
   return diffs;
 }

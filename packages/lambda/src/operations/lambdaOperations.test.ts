@@ -117,14 +117,6 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
     expect(different.resultObjects[0].message).toMatch(/already exists with a different memorySize, code/);
   });
 
-  it('reports not found when deleting a missing function, instead of succeeding silently', async () => {
-    h = await composeLambda();
-    const t = await run(h, 'deleteLambdaFunction', { credentials: 'prod', region: 'us-east-1', functionName: 'nothing-here' });
-    expect(t.status.failed).toBe(true);
-    expect(t.resultObjects[0]).toMatchObject({ type: 'EXCEPTION', cause: 'NotFoundError' });
-    expect(t.resultObjects[0].message).toMatch(/No such lambda found: nothing-here/);
-  });
-
   it('prefixes the application name as clouddriver does, and can be told not to', async () => {
     h = await composeLambda();
     await run(h, 'createLambdaFunction', { ...deployContext, functionName: 'billing' });

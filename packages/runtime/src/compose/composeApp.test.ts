@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestPostgres } from '../store/postgres/testPostgres.js';
 import { ConfigSchema } from '../config/configSchema.js';
 import { createLogger } from '../http/createLogger.js';
+import type { TaskContext } from '../tasks/createTaskRunner.js';
 import { composeApp } from './composeApp.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-compose-'));
@@ -128,6 +129,53 @@ describe.skipIf(!pg)('compose with PostgreSQL (several replicas on one database)
       },
       { timeout: 20_000, interval: 100 },
     );
+    b.server.closeAllConnections();
+    b.server.close();
+    await two.close();
+  });
+
+  it('adopts a dead replica’s resumable task under the same id: the survivor continues it from the journal', async () => {
+    const pgConfig = ConfigSchema.parse({
+      dataDir,
+      logging: { level: 'silent' },
+      storage: { type: 'postgres', url: pg!.url, schema: pg!.schema, heartbeatSeconds: 0.2, poolSize: 3 },
+    });
+    const [one, two] = await Promise.all([
+      composeApp({ config: pgConfig, logger, providers: [], ownerId: 'adopt-1' }),
+      composeApp({ config: pgConfig, logger, providers: [], ownerId: 'adopt-2' }),
+    ]);
+    const runs: string[] = [];
+    // The operation: step "create" (recorded), then step "wait" that hangs on replica 1.
+    const work = (replica: string) => (input: Record<string, unknown>) => async (ctx: TaskContext) => {
+      const created = await ctx.step('create', async () => {
+        runs.push(`${replica}:create`);
+        return { arn: `arn:${String(input.name)}` };
+      });
+      await ctx.step('wait', async () => {
+        runs.push(`${replica}:wait`);
+        if (replica === 'one') await new Promise(() => {});
+        return {};
+      });
+      return { ...created, finishedBy: replica };
+    };
+    one.tasks.resumable('resumableOp', (input) => work('one')(input));
+    two.tasks.resumable('resumableOp', (input) => work('two')(input));
+    const [a, b] = [await listen(one), await listen(two)];
+    const { task } = await one.tasks.submit({ operation: 'resumableOp', input: { name: 'fn' } }, work('one')({ name: 'fn' }));
+    await vi.waitFor(() => expect(runs).toContain('one:wait'));
+
+    a.server.closeAllConnections();
+    a.server.close();
+    await one.deps.postgres!.close();
+    await vi.waitFor(
+      async () => {
+        const t = (await (await fetch(`${b.url}/task/${task.id}`)).json()) as any;
+        expect(t).toMatchObject({ id: task.id, status: { completed: true, failed: false }, resultObjects: [{ arn: 'arn:fn', finishedBy: 'two' }] });
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    // The recorded step did not run again; the unfinished one did, on the survivor.
+    expect(runs).toEqual(['one:create', 'one:wait', 'two:wait']);
     b.server.closeAllConnections();
     b.server.close();
     await two.close();

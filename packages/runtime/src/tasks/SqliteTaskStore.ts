@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../store/openSqlite.js';
+import { transaction, type SqliteDatabase } from '../store/openSqlite.js';
 import type { NewTask, TaskFinish, TaskRecord, TaskState, TaskStore } from './TaskStore.js';
 import { orphanFinish, stateOf } from './taskState.js';
 
@@ -118,7 +118,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async create(input: NewTask, now: number) {
-    return this.db.transaction(() => {
+    return transaction(this.db, () => {
       if (input.requestId) {
         const existing = this.db
           .prepare<[string], Row>('SELECT * FROM tasks WHERE request_id = ? ORDER BY start_ms DESC LIMIT 1')
@@ -144,7 +144,7 @@ export class SqliteTaskStore implements TaskStore {
         );
       this.appendLine(input.id, input.phase, input.status, now);
       return { task: this.toRecord(this.row(input.id)!), created: true };
-    })();
+    });
   }
 
   async get(id: string) {
@@ -164,23 +164,23 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async appendHistory(id: string, phase: string, status: string, now: number) {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       const changed = this.db.prepare('UPDATE tasks SET phase = ?, status = ?, heartbeat_ms = ? WHERE id = ?').run(phase, status, now, id).changes;
       if (changed) this.appendLine(id, phase, status, now);
-    })();
+    });
   }
 
   async addResultObjects(id: string, objects: Record<string, unknown>[]) {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       const r = this.row(id);
       if (!r) return;
       const merged = [...(JSON.parse(r.result_objects) as unknown[]), ...objects];
       this.db.prepare('UPDATE tasks SET result_objects = ? WHERE id = ?').run(JSON.stringify(merged), id);
-    })();
+    });
   }
 
   async finish(id: string, f: TaskFinish, now: number) {
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       const r = this.row(id);
       if (!r || r.completed) return;
       const results = f.resultObjects ? [...(JSON.parse(r.result_objects) as unknown[]), ...f.resultObjects] : JSON.parse(r.result_objects);
@@ -190,7 +190,7 @@ export class SqliteTaskStore implements TaskStore {
         )
         .run(f.phase, f.status, f.failed ? 1 : 0, f.retryable ? 1 : 0, f.canceled ? 1 : 0, now, now, JSON.stringify(results), id);
       this.appendLine(id, f.phase, f.status, now);
-    })();
+    });
   }
 
   async heartbeat(ownerId: string, now: number) {
