@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureTemplates, get, orcaBody, orcaHeaders, post, startBakery, waitForEnd } from './__fixtures__/harness.js';
+import { isSecretName } from './recipe/findSecrets.js';
 import { RESERVED_VARIABLES } from './recipe/reservedVariables.js';
 import { shippedTemplatesDir } from './createBakeProvider.js';
 
@@ -40,7 +41,8 @@ describe('bakes stay inside their sandbox', () => {
     const r = await post(
       b.baseUrl,
       '/api/v1/us-east-1/bake',
-      orcaBody({ cloud_provider_type: provider, base_ami: 'ami-0123456789abcdef0', extended_attributes: { team: 'web', [name]: '/tmp/overwritten-by-request' } }),
+      // A credential-named variable with a value is refused as a credential first (see secretsNeverKept.test.ts).
+      orcaBody({ cloud_provider_type: provider, base_ami: 'ami-0123456789abcdef0', extended_attributes: { team: 'web', [name]: isSecretName(name) ? '' : '/tmp/overwritten-by-request' } }),
     );
     expect(r.status).toBe(400);
     expect(r.body.errors).toEqual([{ field: `$.body.extended_attributes.${name}`, message: expect.stringContaining('outrigger sets itself') }]);

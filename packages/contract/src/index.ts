@@ -5,6 +5,7 @@ export type { OperationDef, HttpMethod } from './operationDef.js';
 export { operations } from './operations.js';
 export type { OperationId, Operations } from './operations.js';
 export type { Pinned } from './schemas/pin.js';
+export { jacksonLenient, ZERO_MEANS_UNSET } from './schemas/jacksonLenient.js';
 export { ErrorBodySchema, FieldErrorSchema } from './schemas/errors.js';
 export type { ErrorBody, FieldError } from './schemas/errors.js';
 export { HealthSchema } from './schemas/health.js';

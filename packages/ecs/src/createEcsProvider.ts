@@ -2,6 +2,7 @@ import express from 'express';
 import type { EcsDeploymentFields, EcsResizeDescription, EcsServerGroupRef, EcsDeployRequest } from '@outrigger/contract';
 import {
   dropNulls,
+  jacksonLenient,
   EcsDeployRequestSchema,
   EcsDeploymentFieldsSchema,
   EcsResizeDescriptionSchema,
@@ -25,7 +26,7 @@ interface OpSpec {
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown, field: string): T {
-  const r = schema.safeParse(dropNulls(value));
+  const r = schema.safeParse(jacksonLenient(schema as unknown as import('zod').ZodType, dropNulls(value)));
   if (!r.success) throw new InputError('Validation Failed', { errors: fieldErrors(field, r.error) });
   return r.data;
 }

@@ -59,6 +59,9 @@ export class InvalidAccountException extends Error {
   override readonly name = 'InvalidAccountException';
 }
 
+/** How long one `http/file` code download may take. */
+const ARTIFACT_TIMEOUT_MS = 120_000;
+
 async function readLimited(res: Response, what: string, maxBytes: number): Promise<Buffer> {
   const len = Number(res.headers.get('content-length') ?? 0);
   if (len > maxBytes) throw new UpstreamError('artifact', `artifact ${what} is ${len} bytes, more than the ${maxBytes} allowed`);
@@ -78,11 +81,6 @@ async function defaultFetchViaClouddriver(baseUrl: string, artifact: FetchableAr
   return readLimited(res, what, maxBytes);
 }
 
-async function defaultFetchBytes(url: string, maxBytes: number): Promise<Buffer> {
-  const res = await fetch(url, { redirect: 'follow' });
-  if (!res.ok) throw new UpstreamError('artifact', `could not download ${url}: HTTP ${res.status}`);
-  return readLimited(res, url, maxBytes);
-}
 
 /** `createLambdaProvider` with injected clock, sleep and downloader (tests). */
 /** The provider plus its inventory (benchmarks and operators' scripts read it). */
@@ -107,7 +105,10 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
         signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
       }));
   const now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
-  const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+  // http/file code goes through the runtime's guarded fetcher (artifacts.allowedHosts, redirects checked hop by hop).
+  const fetchBytes =
+    options.fetchBytes ??
+    (async (url: string, maxBytes: number) => (await deps.fetchArtifact(url, { maxBytes, timeoutMs: ARTIFACT_TIMEOUT_MS, field: '$.artifact.reference' })).body);
   const fetchViaClouddriver = options.fetchViaClouddriver ?? defaultFetchViaClouddriver;
   const clouddriverUrl = deps.config.clouddriver.baseUrl;
   const fetchArtifact = async (a: FetchableArtifact, maxBytes: number): Promise<Buffer> => {

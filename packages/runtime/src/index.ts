@@ -42,6 +42,8 @@ export { createMetrics } from './http/createMetrics.js';
 export type { Metrics } from './http/createMetrics.js';
 export { errorBody, errorHandler, notFoundHandler } from './http/errorHandler.js';
 export type { Provider, ProviderDeps } from './provider/Provider.js';
+export { allowedHostsProblems, createArtifactFetcher, createHostPolicy } from './artifacts/createArtifactFetcher.js';
+export type { ArtifactFetcher, ArtifactFetchOptions, FetchedArtifact, HostPolicy } from './artifacts/createArtifactFetcher.js';
 export { openSqlite, transaction } from './store/openSqlite.js';
 export type { SqliteDatabase, SqliteStatement, SqliteValue } from './store/openSqlite.js';
 export { openPostgres, redactUrl } from './store/postgres/openPostgres.js';

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { composeApp, ConfigSchema, type AwsClientFactory } from '@outrigger/runtime';
 import { createBakeProvider, type BakeProvider } from '../createBakeProvider.js';
 
 export const fixtureTemplates = fileURLToPath(new URL('../../fixtures/templates/', import.meta.url));
 
 /** Composes the bake provider alone on loopback with a temp data dir and the fixture templates. */
-export async function startBakery(bake: Record<string, unknown> = {}, extra: { aws?: AwsClientFactory; config?: Record<string, unknown>; dataDir?: string; configSource?: string } = {}) {
+export async function startBakery(bake: Record<string, unknown> = {}, extra: { aws?: AwsClientFactory; config?: Record<string, unknown>; dataDir?: string; configSource?: string; logger?: Logger } = {}) {
   const dataDir = extra.dataDir ?? mkdtempSync(path.join(tmpdir(), 'outrigger-bake-'));
   const c = await composeApp({
     config: ConfigSchema.parse({
@@ -22,6 +23,7 @@ export async function startBakery(bake: Record<string, unknown> = {}, extra: { a
     validateResponses: true,
     ...(extra.aws ? { aws: extra.aws } : {}),
     ...(extra.configSource ? { configSource: extra.configSource } : {}),
+    ...(extra.logger ? { logger: extra.logger } : {}),
   });
   const server = c.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));

@@ -1,23 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, findSecrets } from './findSecrets.js';
+import { SECRET_SAMPLES } from '../__fixtures__/secretSamples.js';
+import { createRedactor, findSecrets, isSecretName } from './findSecrets.js';
+
 
 describe('findSecrets', () => {
+  const S = SECRET_SAMPLES;
   const cases: [string, { given: Parameters<typeof findSecrets>[0]; want: string[] }][] = [
-    ['clean request', { given: { package: 'nginx curl', extended_attributes: { copy_to: 'us-west-2', upgrade: true } }, want: [] }],
-    ['access key in packages', { given: { package: 'nginx AKIAABCDEFGHIJKLMNOP' }, want: ['$.body.package'] }],
-    ['password by name', { given: { extended_attributes: { db_password: 'hunter2' } }, want: ['$.body.extended_attributes.db_password'] }],
-    ['private key value', { given: { extended_attributes: { key: '-----BEGIN RSA PRIVATE KEY-----\nabc' } }, want: ['$.body.extended_attributes.key'] }],
-    ['token value', { given: { extended_attributes: { repo: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } }, want: ['$.body.extended_attributes.repo'] }],
+    ['clean request', { given: { package: 'nginx curl', extended_attributes: { copy_to: 'us-west-2', upgrade: true, share_with: '123456789012', author: 'ops' } }, want: [] }],
+    ['AWS access key id in packages', { given: { package: `nginx ${S.awsKeyId}` }, want: ['$.body.package'] }],
+    ['AWS secret access key assigned in a value', { given: { extended_attributes: { env: `AWS_SECRET_ACCESS_KEY=${S.awsSecretKey}` } }, want: ['$.body.extended_attributes.env'] }],
+    ['AWS secret access key by name (name not echoed)', { given: { extended_attributes: { aws_secret_access_key: S.awsSecretKey } }, want: ['$.body.extended_attributes'] }],
+    ['fine-grained GitHub token', { given: { extended_attributes: { repo: S.githubPat } }, want: ['$.body.extended_attributes.repo'] }],
+    ['classic GitHub token', { given: { build_info_url: `https://x.example.com/?t=${S.githubClassic}` }, want: ['$.body.build_info_url'] }],
+    ['npm token', { given: { extended_attributes: { registry: S.npm } }, want: ['$.body.extended_attributes.registry'] }],
+    ['GitLab token', { given: { package_artifacts: [{ type: 'http/file', reference: `https://gitlab.example.com/a.deb?private_token=${S.gitlab}` }] }, want: ['$.body.package_artifacts[0].reference'] }],
+    ['Slack token', { given: { extended_attributes: { hook: S.slack } }, want: ['$.body.extended_attributes.hook'] }],
+    ['private key value', { given: { extended_attributes: { key: S.privateKey } }, want: ['$.body.extended_attributes.key'] }],
+    ['db_password: x in free text', { given: { build_host: 'db_password: x' }, want: ['$.body.build_host'] }],
+    ['password by name', { given: { extended_attributes: { db_password: 'x' } }, want: ['$.body.extended_attributes'] }],
+    ['auth by name', { given: { extended_attributes: { auth: 'abc' } }, want: ['$.body.extended_attributes'] }],
+    ['pwd by name', { given: { extended_attributes: { pwd: 'abc' } }, want: ['$.body.extended_attributes'] }],
+    ['camelCase apiKey by name', { given: { extended_attributes: { datadogApiKey: 'abc' } }, want: ['$.body.extended_attributes'] }],
+    ['a token as an attribute name (not echoed)', { given: { extended_attributes: { [S.githubClassic]: '1' } }, want: ['$.body.extended_attributes'] }],
     ['url with password', { given: { package_artifacts: [{ type: 'http/file', reference: 'https://bob:s3cr3t@repo.example.com/a.deb' }] }, want: ['$.body.package_artifacts[0].reference'] }],
     ['empty secret-named attribute is fine', { given: { extended_attributes: { aws_secret_key: '' } }, want: [] }],
+    ['files and paths are not secrets', { given: { extended_attributes: { ssh_private_key_file: '/home/ci/.ssh/id_rsa', tls_key_path: '/etc/tls/key.pem', token_file: 'x', password_file: 'y' } }, want: [] }],
   ];
-  it.each(cases)('%s', (_n, { given, want }) => {
-    expect(findSecrets(given).map((f) => f.field)).toEqual(want);
+  it.each(cases)('%s', async (_n, { given, want }) => {
+    expect((await findSecrets(given)).map((f) => f.field)).toEqual(want);
   });
 
-  it('never carries the value', () => {
-    const f = findSecrets({ extended_attributes: { api_token: 'tok-123456' } });
+  it('never carries a value, nor a name that is itself the finding', async () => {
+    const f = await findSecrets({ extended_attributes: { api_token: 'tok-123456', [SECRET_SAMPLES.npm]: 'x' } });
+    expect(f).toHaveLength(2);
     expect(JSON.stringify(f)).not.toContain('tok-123456');
+    expect(JSON.stringify(f)).not.toContain('api_token');
+    expect(JSON.stringify(f)).not.toContain(SECRET_SAMPLES.npm);
+  });
+
+  it.each([
+    ['password', true],
+    ['DB_PASSWORD', true],
+    ['auth', true],
+    ['basic_auth', true],
+    ['author', false],
+    ['authority', false],
+    ['ssh_private_key_file', false],
+    ['key_name', false],
+    ['kms_key_id', false],
+    ['passenger_count', false],
+  ])('isSecretName(%s) is %s', (name, want) => {
+    expect(isSecretName(name)).toBe(want);
   });
 });
 
@@ -28,6 +61,9 @@ describe('createRedactor', () => {
     ['access key', 'key AKIAABCDEFGHIJKLMNOP here', 'key ****** here'],
     ['password assignment', 'PASSWORD=hunter2 next', 'PASSWORD=****** next'],
     ['url credentials', 'fetch https://bob:pw@host/x', 'fetch https://bob:******@host/x'],
+    ['npm token', `token ${SECRET_SAMPLES.npm} used`, 'token ****** used'],
+    ['gitlab token', `clone with ${SECRET_SAMPLES.gitlab}`, 'clone with ******'],
+    ['aws secret key assignment', `aws_secret_access_key = ${SECRET_SAMPLES.awsSecretKey}`, 'aws_secret_access_key = ******'],
     ['plain text', 'installing nginx', 'installing nginx'],
   ])('%s', (_n, given, want) => {
     expect(redact(given)).toBe(want);

@@ -69,14 +69,15 @@ export function createBakeAdmission(deps: {
   return {
     async submit(region, request, options) {
       const provider = providerFor(config, request);
-      const reserved = reservedVariableErrors(provider, request);
-      if (reserved.length) throw new InputError('Validation Failed', { errors: reserved });
-      const secrets = findSecrets(request);
+      const secrets = await findSecrets(request);
       if (secrets.length) {
         throw new InputError('Bake request refused: it carries credentials, and secrets are never baked into images', {
           errors: secrets.map((s) => ({ field: s.field, message: `looks like ${s.kind}; pass it at boot time (instance role, secret store), not in the bake` })),
         });
       }
+      // After the secret check: a reserved name with a credential in it is refused as a credential, name unechoed.
+      const reserved = reservedVariableErrors(provider, request);
+      if (reserved.length) throw new InputError('Validation Failed', { errors: reserved });
       const id = randomUUID();
       const runDir = path.join(bakesDir, id);
       const recipe = await resolveRecipe(recipeDeps, { request, region, provider, bakeId: id, runDir });

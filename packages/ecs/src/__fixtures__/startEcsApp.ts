@@ -4,7 +4,7 @@ import { createEcsProvider } from '../createEcsProvider.js';
 import { FakeAws } from './FakeAws.js';
 
 /** The ECS provider alone in `composeApp` (memory storage, response validation on), listening on 127.0.0.1. */
-export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: FakeAws } = {}) {
+export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: FakeAws; artifacts?: { allowedHosts: string[] } } = {}) {
   const fake = opts.fake ?? new FakeAws();
   const config = ConfigSchema.parse({
     storage: { type: 'memory' },
@@ -16,6 +16,7 @@ export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: 
       ],
     },
     ecs: opts.ecs ?? {},
+    ...(opts.artifacts ? { artifacts: opts.artifacts } : {}),
   });
   const composed = await composeApp({
     config,

@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { InputError, mapAwsError, NotImplementedError, UpstreamError, type AccountConfig, type AwsClientFactory } from '@outrigger/runtime';
+import { InputError, mapAwsError, NotImplementedError, type AccountConfig, type ArtifactFetcher, type AwsClientFactory } from '@outrigger/runtime';
 import type { EcsConfig } from '../config/EcsConfigSchema.js';
 
 export interface ArtifactLike {
@@ -18,13 +18,15 @@ export interface FetchArtifactDeps {
   /** Resolves the AWS account used for `s3/object` (config `ecs.artifacts.s3.account` or the request's). */
   s3Account: () => AccountConfig | undefined;
   s3Region: string;
-  fetch?: typeof fetch;
+  /** The runtime's guarded HTTP GET (`artifacts.allowedHosts`, checked again after each redirect). */
+  get: ArtifactFetcher;
 }
 
 /**
  * Fetches an artifact's text by type: `embedded/base64`, `http/file`, `github/file` (contents API, raw media type,
  * token only for the configured API base URL) and `s3/object` (`s3://bucket/key`), each bounded by `maxBytes` and
- * `timeoutMs`. `field` names the artifact in errors (e.g. `$.body.artifact`).
+ * `timeoutMs`. HTTP goes through the runtime's guarded fetcher: loopback, link-local and private addresses only when
+ * `artifacts.allowedHosts` lists them, and one uniform error for any failure. `field` names the artifact in errors (e.g. `$.body.artifact`).
  */
 export async function fetchArtifact(artifact: ArtifactLike, deps: FetchArtifactDeps, field: string): Promise<string> {
   const { maxBytes, timeoutMs } = deps.config;
@@ -85,48 +87,6 @@ export async function fetchArtifact(artifact: ArtifactLike, deps: FetchArtifactD
 
 async function httpGet(url: string, headers: Record<string, string>, deps: FetchArtifactDeps, field: string, redirect: 'follow' | 'error' = 'follow'): Promise<string> {
   const { maxBytes, timeoutMs } = deps.config;
-  const doFetch = deps.fetch ?? fetch;
-  let res: Response;
-  try {
-    res = await doFetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect });
-  } catch (err) {
-    const e = err as Error;
-    const what = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : e.message;
-    throw new UpstreamError('artifact', `Fetching the artifact at ${redact(url)} failed: ${what}`, { cause: err });
-  }
-  if (res.status === 404) throw new InputError(`The artifact at ${redact(url)} does not exist (404).`, { errors: [{ field, message: 'not found' }] });
-  if (!res.ok) throw new UpstreamError('artifact', `Fetching the artifact at ${redact(url)} answered ${res.status}.`);
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel();
-    throw new InputError(`The artifact at ${redact(url)} is larger than ${maxBytes} bytes (${declared}).`, { errors: [{ field, message: 'too large' }] });
-  }
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new InputError(`The artifact at ${redact(url)} is larger than ${maxBytes} bytes.`, { errors: [{ field, message: 'too large' }] });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Strips userinfo and query (tokens) from a URL for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.href;
-  } catch {
-    return '(invalid URL)';
-  }
+  const res = await deps.get(url, { headers, maxBytes, timeoutMs, followRedirects: redirect === 'follow', field });
+  return res.body.toString('utf8');
 }

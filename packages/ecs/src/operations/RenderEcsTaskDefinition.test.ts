@@ -35,7 +35,11 @@ afterAll(async () => {
 describe('POST /ecs/taskDefinitions/render', () => {
   let app: Awaited<ReturnType<typeof startEcsApp>>;
   beforeAll(async () => {
-    app = await startEcsApp({ ecs: { artifacts: { maxBytes: 4096, timeoutMs: 300, github: { apiBaseUrl: 'https://github.example.invalid/api/v3', token: 'gh-secret' } } } });
+    // The loopback stand-in is an internal host: listed in artifacts.allowedHosts, as an operator lists theirs.
+    app = await startEcsApp({
+      ecs: { artifacts: { maxBytes: 4096, timeoutMs: 300, github: { apiBaseUrl: 'https://github.example.invalid/api/v3', token: 'gh-secret' } } },
+      artifacts: { allowedHosts: ['127.0.0.1'] },
+    });
   });
   afterAll(() => app.close());
 
@@ -60,7 +64,7 @@ describe('POST /ecs/taskDefinitions/render', () => {
   });
 
   it('fetches github/file from the configured API base with the token, and never sends the token elsewhere', async () => {
-    const gh = await startEcsApp({ ecs: { artifacts: { github: { apiBaseUrl: filesUrl, token: 'gh-secret' } } } });
+    const gh = await startEcsApp({ ecs: { artifacts: { github: { apiBaseUrl: filesUrl, token: 'gh-secret' } } }, artifacts: { allowedHosts: ['127.0.0.1'] } });
     try {
       const ok = await gh.post('/ecs/taskDefinitions/render', {
         artifact: { type: 'github/file', reference: `${filesUrl}/repos/acme/infra/contents/ecs/td.json`, version: 'main' },
@@ -75,9 +79,10 @@ describe('POST /ecs/taskDefinitions/render', () => {
     } finally {
       await gh.close();
     }
-    // The main app's API base is elsewhere: the same URL gets no token, so the stand-in answers 401 → 502.
+    // The main app's API base is elsewhere: the same URL gets no token, so the stand-in answers 401 → could not be fetched.
     const res = await app.post('/ecs/taskDefinitions/render', { artifact: { type: 'github/file', reference: `${filesUrl}/repos/acme/infra/contents/ecs/td.json` } });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/could not be fetched/);
     expect(seen.at(-1)?.headers.authorization).toBeUndefined();
   });
 
@@ -112,7 +117,7 @@ describe('POST /ecs/taskDefinitions/render', () => {
     ['malformed artifact', { artifact: embedded('{"family":') }, 400, /not valid JSON/, [{ field: '$.artifact', message: /^ARTIFACT_PARSE/ }]],
     ['no artifact at all', {}, 400, /No task definition/, [{ field: '$.body.resolvedTaskDefinitionArtifact', message: /required/ }]],
     ['artifact too large', { artifact: { type: 'http/file', reference: `PLACEHOLDER/big` } }, 400, /larger than 4096 bytes/, [{ field: '$.body.artifact', message: 'too large' }]],
-    ['http 404', { artifact: { type: 'http/file', reference: `PLACEHOLDER/missing` } }, 400, /does not exist \(404\)/, [{ field: '$.body.artifact', message: 'not found' }]],
+    ['http 404', { artifact: { type: 'http/file', reference: `PLACEHOLDER/missing` } }, 400, /could not be fetched/, [{ field: '$.body.artifact', message: 'could not be fetched' }]],
     ['unsupported artifact type', { artifact: { type: 'gcs/object', reference: 'gs://b/k' } }, 501, /not fetched here/, [{ field: '$.body.artifact.type', message: 'unsupported artifact type' }]],
     ['unknown account', { credentials: 'nope', artifact: embedded(registerRequest) }, 400, 'Validation Failed', [{ field: '$.body.credentials', message: /./ }]],
     ['wrong type in the body', { artifact: embedded(registerRequest), keepImage: 'web' }, 400, 'Validation Failed', [{ field: '$.body.keepImage', message: /./ }]],
@@ -128,10 +133,34 @@ describe('POST /ecs/taskDefinitions/render', () => {
     for (const e of errs) expect(res.body.errors).toContainEqual({ field: e.field, message: typeof e.message === 'string' ? e.message : expect.stringMatching(e.message) });
   });
 
-  it('times out a hanging http/file server with a 502', async () => {
+  it('times out a hanging http/file server, answering like any other fetch failure', async () => {
     const res = await app.post('/ecs/taskDefinitions/render', { artifact: { type: 'http/file', reference: `${filesUrl}/hang` } });
-    expect(res.status).toBe(502);
-    expect(res.body.message).toMatch(/timed out after 300 ms/);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/could not be fetched/);
+  });
+
+  it('refuses loopback by default, and its answers do not reveal which ports are open', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    const strict = await startEcsApp();
+    try {
+      const before = seen.length;
+      const open = await strict.post('/ecs/taskDefinitions/render', { artifact: { type: 'http/file', reference: `${filesUrl}/td.yaml` } });
+      const shut = await strict.post('/ecs/taskDefinitions/render', { artifact: { type: 'http/file', reference: `${closedUrl}/td.yaml` } });
+      const metadata = await strict.post('/ecs/taskDefinitions/render', { artifact: { type: 'http/file', reference: 'http://169.254.169.254/latest/meta-data/' } });
+      expect(seen.length).toBe(before);
+      for (const r of [open, shut, metadata]) {
+        expect(r.status).toBe(400);
+        expect(r.body.errors).toEqual([{ field: '$.body.artifact', message: 'could not be fetched' }]);
+      }
+      const strip = (m: string) => m.replace(/at \S+ could/, 'at URL could');
+      expect(strip(open.body.message)).toBe(strip(shut.body.message));
+      expect(strip(open.body.message)).toBe(strip(metadata.body.message));
+    } finally {
+      await strict.close();
+    }
   });
 
   it('with failOnError=false answers 200 with ok=false, the findings and no artifacts', async () => {

@@ -40,6 +40,7 @@ export async function loadTaskDefinitionArtifact(
       aws: ctx.deps.aws,
       s3Account: () => (s3.account ? ctx.accountByName(s3.account) : account),
       s3Region: s3.region ?? region,
+      get: ctx.deps.fetchArtifact,
     },
     field,
   );

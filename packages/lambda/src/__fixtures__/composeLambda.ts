@@ -35,6 +35,7 @@ export interface LambdaHarness {
  * the AWS client factory, listening on 127.0.0.1.
  */
 export async function composeLambda(options: {
+  artifacts?: { allowedHosts: string[] };
   /** The rollout engine's clock (`sleep`/`now`); the inventory keeps `clock`. */
   virtualClock?: VirtualClock;
   storage?: Record<string, unknown>;
@@ -64,6 +65,7 @@ export async function composeLambda(options: {
     },
     lambda: { inventory: { enabled: options.startInventory ?? false, intervalSeconds: 3600 }, ...(options.lambdaConfig ?? {}) },
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
   });
   const lambda = options.lambda ?? new FakeLambda({ throttleRate: options.throttleRate ?? 0 });
   const cloudwatch = options.cloudwatch ?? new FakeCloudWatch();

@@ -15,9 +15,10 @@ export async function upsertLambdaFunctionEventMapping(ctx: OperationContext, d:
   const target = `${f.Configuration!.FunctionArn!.replace(/:(\$LATEST|\d+)$/, '')}${d.qualifier ? `:${d.qualifier}` : ''}`;
   const stream = isStreamSource(d.eventSourceArn);
   const dest = d.destinationConfig?.onFailure?.destination;
+  // Only what the request names: an update keeps every setting it does not name. A create fills clouddriver's defaults.
   const common = {
-    BatchSize: d.batchsize ?? 1,
-    Enabled: d.enabled ?? false,
+    ...(d.batchsize != null ? { BatchSize: d.batchsize } : {}),
+    ...(d.enabled != null ? { Enabled: d.enabled } : {}),
     ...(unsetIfNegative(d.maxBatchingWindowSecs) !== undefined ? { MaximumBatchingWindowInSeconds: unsetIfNegative(d.maxBatchingWindowSecs) } : {}),
     ...(stream
       ? {
@@ -38,6 +39,8 @@ export async function upsertLambdaFunctionEventMapping(ctx: OperationContext, d:
         new CreateEventSourceMappingCommand({
           FunctionName: target,
           EventSourceArn: d.eventSourceArn,
+          BatchSize: d.batchsize ?? 1,
+          Enabled: d.enabled ?? false,
           ...common,
           ...(stream ? { StartingPosition: d.startingPosition ?? 'LATEST' } : {}),
         }),

@@ -212,6 +212,33 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
     expect(h.lambda.functions.get('shop-http')!.code).toEqual({ S3Bucket: 'b', S3Key: 'k.zip' });
   });
 
+  it('downloads http/file code through the guarded fetcher: loopback refused by default, fetched when artifacts.allowedHosts lists it', async () => {
+    const hits: string[] = [];
+    const files = http.createServer((req, res) => {
+      hits.push(req.url!);
+      res.end('PK from loopback');
+    });
+    files.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => files.once('listening', () => r()));
+    const ref = `http://127.0.0.1:${(files.address() as AddressInfo).port}/orders.zip`;
+    try {
+      h = await composeLambda();
+      const refused = await run(h, 'createLambdaFunction', { ...deployContext, s3bucket: null, s3key: null, functionName: 'shop-http', artifact: { type: 'http/file', reference: ref } });
+      expect(refused.status.failed).toBe(true);
+      expect(JSON.stringify(refused.resultObjects)).toMatch(/could not be fetched/);
+      expect(hits).toEqual([]);
+      expect(h.lambda.functions.has('shop-http')).toBe(false);
+      await h.close();
+      h = await composeLambda({ artifacts: { allowedHosts: ['127.0.0.0/8'] } });
+      const ok = await run(h, 'createLambdaFunction', { ...deployContext, s3bucket: null, s3key: null, functionName: 'shop-http', artifact: { type: 'http/file', reference: ref } });
+      expect(ok.status.failed, JSON.stringify(ok.resultObjects)).toBe(false);
+      expect(Buffer.from(h.lambda.functions.get('shop-http')!.code.ZipFile!).toString()).toBe('PK from loopback');
+      expect(hits).toEqual(['/orders.zip']);
+    } finally {
+      files.close();
+    }
+  });
+
   it('fetches artifact types it does not read itself (github/file…) through clouddriver\'s /artifacts/fetch/', async () => {
     const asked: unknown[] = [];
     const cd = http.createServer((req, res) => {

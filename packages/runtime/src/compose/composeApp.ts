@@ -11,6 +11,7 @@ import { createCoreRouter, type HealthCheck } from '../http/createCoreRouter.js'
 import { createLogger } from '../http/createLogger.js';
 import { createMetrics } from '../http/createMetrics.js';
 import type { Provider, ProviderDeps } from '../provider/Provider.js';
+import { createArtifactFetcher, type ArtifactFetcher } from '../artifacts/createArtifactFetcher.js';
 import { openSqlite, type SqliteDatabase } from '../store/openSqlite.js';
 import { openPostgres, type PgDatabase } from '../store/postgres/openPostgres.js';
 import { PostgresTaskStore } from '../tasks/PostgresTaskStore.js';
@@ -32,6 +33,8 @@ export interface ComposeOptions {
   /** Runs after the providers' routers, before the 404 (the clouddriver passthrough). */
   fallback?: (deps: ProviderDeps) => RequestHandler | undefined;
   ownerId?: string;
+  /** Replaces the guarded artifact fetcher (tests). */
+  fetchArtifact?: ArtifactFetcher;
 }
 
 export interface Composed {
@@ -98,6 +101,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     tasks,
     taskStore,
     bind,
+    fetchArtifact: options.fetchArtifact ?? createArtifactFetcher({ allowedHosts: config.artifacts.allowedHosts, logger }),
     ...(database ? { database } : {}),
     ...(postgres ? { postgres } : {}),
     heartbeatMs,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedHostsProblems } from '../artifacts/createArtifactFetcher.js';
 
 /** A region as clouddriver writes it (`{name: us-east-1}`) or as a bare string. */
 export const RegionSchema = z
@@ -101,6 +102,19 @@ export const ConfigSchema = z.object({
           ctx.addIssue({ code: 'custom', path: ['accounts', i, 'accountId'], message: 'accountId is required when assumeRole is not a full ARN' });
       });
     }),
+  /** Outbound artifact fetches (ECS render and operations, Lambda code from `http/file`, GitHub contents). */
+  artifacts: z
+    .object({
+      /**
+       * Hosts (names, `*.example.com`, IP addresses or CIDRs) an artifact may be fetched from although they resolve to
+       * a loopback, link-local, unique-local or private address, which are refused otherwise.
+       */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+    })
+    .superRefine((a, ctx) => {
+      for (const p of allowedHostsProblems(a.allowedHosts)) ctx.addIssue({ code: 'custom', path: ['allowedHosts', p.index], message: p.message });
+    })
+    .default({ allowedHosts: [] }),
   /** The real clouddriver, when outrigger sits at Orca's `clouddriver.baseUrl` and forwards what it does not own. */
   clouddriver: z.object({ baseUrl: z.url().optional() }).default({}),
   /** Provider sections: each provider validates its own with `parseConfigSection`. */

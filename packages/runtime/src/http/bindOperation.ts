@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { operations, type OperationDef, type OperationId, type Operations } from '@outrigger/contract';
+import { jacksonLenient, operations, type OperationDef, type OperationId, type Operations } from '@outrigger/contract';
 import type { Authorizer } from '../auth/createAuthorizer.js';
 import type { Principal } from '../auth/Principal.js';
 import { InputError, UnsupportedMediaTypeError } from '../errors/errors.js';
@@ -85,7 +85,8 @@ export function createOperationBinder(deps: BindDeps): BindOperation {
       };
       const params = parse(def.params, { ...req.params }, '$.path');
       const query = parse(def.query, { ...(req.query as Record<string, unknown>) }, '$.query');
-      const body = parse(def.body, req.body, '$.body');
+      // Bodies are read as clouddriver's Jackson reads them: "" for a number or boolean is "not set", "30" is 30.
+      const body = parse(def.body, def.rawBody ? req.body : jacksonLenient(def.body, req.body), '$.body');
       if (issues.length) throw new InputError('Validation Failed', { errors: issues });
       let principal: Promise<Principal> | undefined;
       const result = await handler({

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { ArtifactFetcher } from '../artifacts/createArtifactFetcher.js';
 import type { Authorizer } from '../auth/createAuthorizer.js';
 import type { AwsClientFactory } from '../aws/createAwsClientFactory.js';
 import type { OutriggerConfig } from '../config/configSchema.js';
@@ -23,6 +24,8 @@ export interface ProviderDeps {
   tasks: TaskRunner;
   taskStore: TaskStore;
   bind: BindOperation;
+  /** The one guarded way to GET an artifact over HTTP (`artifacts.allowedHosts`); every provider fetches through it. */
+  fetchArtifact: ArtifactFetcher;
   /** The embedded database (SQLite), when `storage.type` is `sqlite`; providers keep their own tables in it. */
   database?: SqliteDatabase;
   /** The shared PostgreSQL database, when `storage.type` is `postgres`; providers migrate and keep their tables there. */
