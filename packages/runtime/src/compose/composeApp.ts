@@ -136,6 +136,9 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       : `the ${t.operation} operation may be partly applied. Check the resource, then re-run the stage.`);
   /** Fails the tasks of owners silent for 3 heartbeats (on PostgreSQL: replicas that died). */
   const sweepOrphans = async (staleBeforeMs: number) => {
+    // Several replicas: a live one adopts a dead one's resumable tasks first, under the same ids, continuing from
+    // their step journals (exactly one survivor takes each); only what cannot continue is failed below.
+    if (postgres) await tasks.adoptOrphans(staleBeforeMs);
     const orphans = await taskStore.failOrphans({
       exceptOwnerId: tasks.ownerId,
       staleBeforeMs,
@@ -144,15 +147,6 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       retryable: (t) => tasks.canResume(t),
     });
     if (orphans.length) logger.warn({ tasks: orphans.map((t) => t.id) }, `marked ${orphans.length} orphaned task(s) failed`);
-    // Several replicas: a live one adopts a dead one's resumable tasks at once, under the same ids, continuing from
-    // their step journals (the same resume Orca would ask for). Of several survivors, exactly one reopens each task.
-    if (postgres) {
-      for (const t of orphans) {
-        if (!t.retryable) continue;
-        const resumed = await tasks.resume(t.id).catch((err) => logger.warn({ err, taskId: t.id }, 'adopting an orphaned task failed'));
-        if (resumed) logger.warn({ taskId: t.id, from: t.ownerId }, 'adopted a task of a replica that stopped answering');
-      }
-    }
   };
   return {
     app,

@@ -61,3 +61,23 @@ describe.skipIf(!pg)('PostgresTaskStore: step journal and reopen (for POST /task
     expect(await a!.get('j2')).toMatchObject({ failed: true, retryable: false, resultObjects: [{ type: 'EXCEPTION', retryable: false }] });
   });
 });
+
+describe.skipIf(!pg)('PostgresTaskStore: taking over a silent replica’s tasks', () => {
+  it('gives each accepted task to exactly one taker, still running, and leaves the others for the orphan sweep', async () => {
+    const takers = await Promise.all([0, 1, 2].map(() => PostgresTaskStore.open(pg!.open())));
+    const base = { ownerId: 'gone', phase: 'ORCHESTRATION', status: 'S' };
+    for (let i = 0; i < 6; i++) await takers[0]!.create({ ...base, id: `take-${i}`, operation: i % 2 ? 'resumable' : 'other' }, 1);
+    const taken = (
+      await Promise.all(
+        takers.map((s, i) =>
+          s.takeOverOrphans({ ownerId: `taker-${i}`, staleBeforeMs: 10, now: 50, accept: (t) => t.operation === 'resumable', line: () => ({ phase: 'ORCHESTRATION', status: 'Resuming' }) }),
+        ),
+      )
+    ).flat();
+    expect(taken.map((t) => t.id).sort()).toEqual(['take-1', 'take-3', 'take-5']);
+    const t1 = await takers[0]!.get('take-1');
+    expect(t1).toMatchObject({ completed: false, failed: false, status: 'Resuming', heartbeatMs: 50 });
+    expect(t1?.ownerId).toMatch(/^taker-/);
+    expect(await takers[0]!.get('take-0')).toMatchObject({ ownerId: 'gone', completed: false });
+  });
+});

@@ -199,6 +199,33 @@ export class PostgresTaskStore implements TaskStore {
     }
   }
 
+  async takeOverOrphans(o: {
+    ownerId: string;
+    staleBeforeMs: number;
+    now: number;
+    accept: (t: TaskRecord) => boolean;
+    line: (t: TaskRecord) => { phase: string; status: string };
+  }): Promise<TaskRecord[]> {
+    return this.db.tx(async (c) => {
+      const rows = await c.query<Row>(
+        'SELECT * FROM tasks WHERE NOT completed AND owner_id <> $1 AND heartbeat_ms < $2 ORDER BY start_ms FOR UPDATE SKIP LOCKED',
+        [o.ownerId, o.staleBeforeMs],
+      );
+      const out: TaskRecord[] = [];
+      for (const r of rows) {
+        const t = toRecord(r);
+        if (!o.accept(t)) continue;
+        const l = o.line(t);
+        const [next] = await c.query<Row>(
+          'UPDATE tasks SET owner_id = $2, heartbeat_ms = $3, phase = $4, status = $5, history = history || $6::jsonb WHERE id = $1 AND NOT completed RETURNING *',
+          [t.id, o.ownerId, o.now, l.phase, l.status, line(l.phase, l.status, o.now)],
+        );
+        if (next) out.push(toRecord(next));
+      }
+      return out;
+    });
+  }
+
   async countByState() {
     const counts: Record<TaskState, number> = { running: 0, succeeded: 0, failed: 0, canceled: 0 };
     const rows = await this.db.query<{ completed: boolean; failed: boolean; canceled: boolean; n: number }>(

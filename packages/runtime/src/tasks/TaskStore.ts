@@ -96,6 +96,18 @@ export interface TaskStore {
    * or not failed-and-retryable.
    */
   reopen(id: string, ownerId: string, status: { phase: string; status: string }, now: number): Promise<TaskRecord | undefined>;
+  /**
+   * Several replicas (PostgreSQL): makes the unfinished tasks of owners silent since `staleBeforeMs` that `accept`
+   * allows this owner's, still running (never shown failed in between), with `line(task)` appended to their history.
+   * Of several replicas asking at once, exactly one takes each task. One-process stores leave this out.
+   */
+  takeOverOrphans?(options: {
+    ownerId: string;
+    staleBeforeMs: number;
+    now: number;
+    accept: (t: TaskRecord) => boolean;
+    line: (t: TaskRecord) => { phase: string; status: string };
+  }): Promise<TaskRecord[]>;
   countByState(): Promise<Record<TaskState, number>>;
   close(): Promise<void>;
 }

@@ -60,6 +60,11 @@ export interface TaskRunner {
    * caller, succeeded, or failed for good).
    */
   resume(id: string): Promise<TaskRecord | undefined>;
+  /**
+   * Several replicas: takes over the resumable tasks of replicas silent since `staleBeforeMs` and runs them on from
+   * their journals under the same ids, without their ever showing failed. Needs a store with `takeOverOrphans`.
+   */
+  adoptOrphans(staleBeforeMs: number): Promise<TaskRecord[]>;
   /** Tasks of this process still running. */
   running(): number;
   /** Waits up to `timeoutMs` for running tasks; the rest are failed as retryable, saying the server stopped. */
@@ -161,6 +166,24 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
       logger.info({ taskId: id, operation: task.operation, steps: task.steps.map((s) => s.name) }, 'resuming task');
       start(task, resumers.get(task.operation)!(task.input!, task), true);
       return task;
+    },
+    async adoptOrphans(staleBeforeMs) {
+      if (!store.takeOverOrphans) return [];
+      const adopted = await store.takeOverOrphans({
+        ownerId,
+        staleBeforeMs,
+        now: now(),
+        accept: canResume,
+        line: (t) => ({
+          phase: ORCHESTRATION,
+          status: `Resuming task on another replica: ${t.ownerId} stopped answering (${t.steps.length} step(s) already took effect)`,
+        }),
+      });
+      for (const task of adopted) {
+        logger.warn({ taskId: task.id, operation: task.operation, steps: task.steps.map((s) => s.name) }, 'adopted a task of a replica that stopped answering');
+        start(task, resumers.get(task.operation)!(task.input!, task), true);
+      }
+      return adopted;
     },
     running: () => inflight.size,
     async drain(timeoutMs) {
