@@ -397,10 +397,13 @@ export function createRolloutEngine(deps: EngineDeps) {
 
     async function applyStep(k: number) {
       const w = r.steps[k]!.weight;
-      await save({ pendingStep: k });
+      // Stored before AWS is asked, so a restart knows a change may be under way. A change AWS already shows is not
+      // sent again; since when it took effect is unknown (between `pendingAt` and the crash), its bake counts from now:
+      // a bake may be longer after a crash, never shorter.
+      if (r.pendingStep !== k) await save({ pendingStep: k, pendingAt: deps.now() });
       const current = await getAlias();
       if (!aliasIs(current, w)) await setAlias(w);
-      await save({ stepIndex: k, weight: w, stepStartedAt: deps.now(), pausedMs: 0, pendingStep: null });
+      await save({ stepIndex: k, weight: w, stepStartedAt: deps.now(), pausedMs: 0, pendingStep: null, pendingAt: null });
       await note({ kind: 'weight', step: k, weight: w, message: `${alias}: ${w}% on version ${r.newVersion}${w < 100 ? `, ${100 - w}% on version ${r.oldVersion}` : ''} (step ${k + 1} of ${r.steps.length})` });
     }
 
@@ -475,7 +478,7 @@ export function createRolloutEngine(deps: EngineDeps) {
     }
 
     async function finish(state: RolloutState, weight: number) {
-      await save({ state, phase: 'DONE', weight, pendingStep: null, control: null, pausedAt: null });
+      await save({ state, phase: 'DONE', weight, pendingStep: null, pendingAt: null, control: null, pausedAt: null });
     }
 
     const result = () => ({

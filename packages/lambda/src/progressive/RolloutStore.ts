@@ -1,5 +1,5 @@
 import type { DeployLambdaProgressiveDescription, LambdaRolloutEvent, LambdaRolloutView } from '@outrigger/contract';
-import type { Migrations, PgDatabase, SqliteDatabase } from '@outrigger/runtime';
+import { transaction, type Migrations, type PgDatabase, type SqliteDatabase } from '@outrigger/runtime';
 
 export type RolloutState = LambdaRolloutView['state'];
 export type RolloutPhase = LambdaRolloutView['phase'];
@@ -53,6 +53,8 @@ export interface RolloutRecord {
   pausedAt?: number;
   /** The weight change about to be sent to AWS; cleared once it is stored as applied. */
   pendingStep?: number;
+  /** When that change was sent: if it turns out to have taken effect, its bake counts from here. */
+  pendingAt?: number;
   /** The alias's provisioned concurrency when the rollout started (restored on rollback). */
   aliasProvisioned?: number;
   /** Provisioned concurrency outrigger put on the new version. */
@@ -191,27 +193,24 @@ export class SqliteRolloutStore implements RolloutStore {
       .slice(0, f.limit ?? 100);
   }
   async update(id: string, patch: RolloutPatch, now: number) {
-    // Read, merge and write in one synchronous stretch: nothing else runs on this connection in between.
-    const row = this.db.prepare('SELECT body FROM lambda_rollouts WHERE id = ?').get(id) as Row | undefined;
-    if (!row) return undefined;
-    const next = merge(JSON.parse(row.body) as RolloutRecord, patch, now);
-    this.db
-      .prepare('UPDATE lambda_rollouts SET body = ?, state = ?, active_key = ? WHERE id = ?')
-      .run(JSON.stringify(next), next.state, isActive(next.state) ? aliasKey(next) : null, id);
-    return next;
+    // Read, merge and write in one transaction: another process on the same file cannot interleave.
+    return transaction(this.db, () => {
+      const row = this.db.prepare('SELECT body FROM lambda_rollouts WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return undefined;
+      const next = merge(JSON.parse(row.body) as RolloutRecord, patch, now);
+      this.db
+        .prepare('UPDATE lambda_rollouts SET body = ?, state = ?, active_key = ? WHERE id = ?')
+        .run(JSON.stringify(next), next.state, isActive(next.state) ? aliasKey(next) : null, id);
+      return next;
+    });
   }
   async appendEvents(id: string, events: LambdaRolloutEvent[]) {
     if (!events.length) return;
-    const { n } = this.db.prepare('SELECT COALESCE(MAX(seq), -1) + 1 AS n FROM lambda_rollout_events WHERE rollout_id = ?').get(id) as { n: number };
-    const insert = this.db.prepare('INSERT INTO lambda_rollout_events (rollout_id, seq, body) VALUES (?, ?, ?)');
-    this.db.exec('BEGIN');
-    try {
+    transaction(this.db, () => {
+      const { n } = this.db.prepare('SELECT COALESCE(MAX(seq), -1) + 1 AS n FROM lambda_rollout_events WHERE rollout_id = ?').get(id) as { n: number };
+      const insert = this.db.prepare('INSERT INTO lambda_rollout_events (rollout_id, seq, body) VALUES (?, ?, ?)');
       events.forEach((e, i) => insert.run(id, n + i, JSON.stringify(e)));
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
   async events(id: string) {
     const rows = this.db.prepare('SELECT body FROM lambda_rollout_events WHERE rollout_id = ? ORDER BY seq').all(id) as Row[];

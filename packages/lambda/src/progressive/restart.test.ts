@@ -1,0 +1,208 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsBridge } from '../__fixtures__/awsBridge.js';
+import { FakeCloudWatch } from '../__fixtures__/FakeCloudWatch.js';
+import { FakeLambda } from '../__fixtures__/FakeLambda.js';
+
+// SIGKILL outrigger (a real child process with its SQLite store) at each step of a rollout, restart it on the same
+// data directory, and check the rollout finishes under the same task id with every weight change made exactly once,
+// in order, and no bake cut short. The AWS fakes live in this process, behind an HTTP bridge, so their state outlives
+// the child.
+
+const pkgDir = fileURLToPath(new URL('../../', import.meta.url));
+const bundleDir = path.join(pkgDir, '.test-bundle');
+let bundle: string;
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+async function startChild(dataDir: string, bridgeUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const config = {
+    dataDir,
+    logging: { level: 'silent' },
+    aws: { accounts: [{ name: 'prod', accountId: '123456789012', regions: ['us-east-1'], lambdaEnabled: true }] },
+    lambda: { inventory: { enabled: false } },
+  };
+  const child = spawn(process.execPath, [bundle], {
+    env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config), AWS_BRIDGE_URL: bridgeUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /LISTENING (\S+)/.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`outrigger child exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function kill9(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  bundle = path.join(bundleDir, `rollout-${process.pid}.mjs`);
+  await build({
+    entryPoints: [fileURLToPath(new URL('../__fixtures__/rolloutProcess.ts', import.meta.url))],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'external-npm',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@outrigger/') ? undefined : { path: args.path, external: true }));
+        },
+      },
+    ],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+});
+afterAll(async () => {
+  for (const c of children) await kill9(c);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  rmSync(bundle, { force: true });
+});
+
+async function seededFakes() {
+  const lambda = new FakeLambda();
+  lambda.seed('shop-orders', { CodeSha256: 'sha-v1' });
+  await lambda.send(new PublishVersionCommand({ FunctionName: 'shop-orders' }) as never);
+  await lambda.send(new CreateAliasCommand({ FunctionName: 'shop-orders', Name: 'live', FunctionVersion: '1' }) as never);
+  lambda.functions.get('shop-orders')!.config.CodeSha256 = 'sha-v2';
+  lambda.aliasLog.length = 0;
+  return { lambda, cloudwatch: new FakeCloudWatch() };
+}
+
+const json = async (url: string, init?: RequestInit) => {
+  const res = await fetch(url, init);
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+async function waitForTask(url: string, id: string) {
+  for (;;) {
+    const { body } = await json(`${url}/task/${id}`);
+    if (body.status?.completed) return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const STEPS = [{ weight: 10, bakeSeconds: 2 }, { weight: 40, bakeSeconds: 2 }, { weight: 70, bakeSeconds: 2 }, { weight: 100 }];
+const weightOf = (e: { version: string; weights: Record<string, number> }) => (e.version === '2' ? 100 : Math.round((e.weights['2'] ?? 0) * 100));
+
+describe('restart: SIGKILL outrigger during a rollout', () => {
+  it('killed right after AWS applied each weight change (before outrigger stored it): the rollout finishes with every change made once, bakes whole', async () => {
+    const { lambda, cloudwatch } = await seededFakes();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-rollout-'));
+    dirs.push(dataDir);
+    let current: ChildProcess | undefined;
+    const killedAt: number[] = [];
+    const bridge = await startAwsBridge(
+      { lambda, cloudwatch },
+      {
+        // Every weight change (not the final 100 %) kills the process the moment AWS has applied it.
+        after: async (_client, command, input) => {
+          const w = (input.RoutingConfig as { AdditionalVersionWeights?: Record<string, number> } | undefined)?.AdditionalVersionWeights?.['2'];
+          if (command === 'UpdateAlias' && w !== undefined && current) {
+            killedAt.push(Math.round(w * 100));
+            const c = current;
+            current = undefined;
+            await kill9(c);
+          }
+        },
+      },
+    );
+    try {
+      let { child, url } = await startChild(dataDir, bridge.url);
+      current = child;
+      const res = await json(`${url}/aws/ops/deployLambdaProgressive`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ credentials: 'prod', region: 'us-east-1', functionName: 'shop-orders', aliasName: 'live', steps: STEPS, gates: { intervalSeconds: 1 } }),
+      });
+      expect(res.status).toBe(200);
+      const id = res.body.id as string;
+      // Restart each time the previous process was killed, until the rollout ends.
+      for (let restarts = 0; restarts < 10; restarts++) {
+        let finished = false;
+        while (current && !finished) {
+          const t = await json(`${url}/task/${id}`).catch(() => undefined);
+          finished = Boolean(t?.body.status?.completed);
+          if (!finished) await new Promise((r) => setTimeout(r, 50));
+        }
+        if (finished) break;
+        ({ child, url } = await startChild(dataDir, bridge.url));
+        current = child;
+      }
+      const task = await waitForTask(url, id);
+      expect(killedAt).toEqual([10, 40, 70]);
+      expect(task).toMatchObject({ id, status: { completed: true, failed: false } });
+      // AWS saw each weight exactly once, in order: nothing repeated, nothing skipped.
+      expect(lambda.aliasLog.map(weightOf)).toEqual([10, 40, 70, 100]);
+      expect(lambda.functions.get('shop-orders')!.aliases.get('live')).toMatchObject({ FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: {} } });
+      // No bake was cut short by a restart.
+      const at = lambda.aliasLog.map((e) => e.at);
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(2000);
+      const rollout = (await json(`${url}/lambda/rollouts/${id}`)).body;
+      expect(rollout).toMatchObject({ state: 'SUCCEEDED', weight: 100, stepIndex: 3 });
+      expect(rollout.events.filter((e: { kind: string }) => e.kind === 'resumed')).toHaveLength(3);
+      expect(task.history.map((h: { status: string }) => h.status)).toContain('Resuming task after failure (0 step(s) already took effect)');
+      await kill9(current!);
+    } finally {
+      await bridge.close();
+    }
+  }, 120_000);
+
+  it('killed in the middle of a bake: the restarted process waits only the rest of it', async () => {
+    const { lambda, cloudwatch } = await seededFakes();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-rollout-'));
+    dirs.push(dataDir);
+    const bridge = await startAwsBridge({ lambda, cloudwatch });
+    try {
+      const first = await startChild(dataDir, bridge.url);
+      const res = await json(`${first.url}/lambda/rollouts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ credentials: 'prod', region: 'us-east-1', functionName: 'shop-orders', aliasName: 'live', steps: [{ weight: 25, bakeSeconds: 4 }, { weight: 100 }], gates: { intervalSeconds: 1 } }),
+      });
+      expect(res.status).toBe(202);
+      const id = res.body.id as string;
+      while (lambda.aliasLog.length < 1) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 1500));
+      await kill9(first.child);
+      // While no process runs, the alias stays split and the store still names its owner.
+      expect(weightOf(lambda.aliasLog[0]!)).toBe(25);
+      const second = await startChild(dataDir, bridge.url);
+      const task = await waitForTask(second.url, id);
+      expect(task.status.failed).toBe(false);
+      expect(lambda.aliasLog.map(weightOf)).toEqual([25, 100]);
+      const [shift, promote] = lambda.aliasLog.map((e) => e.at) as [number, number];
+      expect(promote - shift).toBeGreaterThanOrEqual(4000);
+      // The step was not applied again after the restart: the bake went on from the stored step.
+      const rollout = (await json(`${second.url}/lambda/rollouts/${id}`)).body;
+      expect(rollout.events.filter((e: { kind: string }) => e.kind === 'weight').map((e: { weight: number }) => e.weight)).toEqual([25, 100]);
+      expect(rollout.events.filter((e: { kind: string }) => e.kind === 'resumed')).toEqual([]);
+      expect((await json(`${second.url}/tasks/${id}`)).body).toMatchObject({ status: 'SUCCEEDED' });
+      await kill9(second.child);
+    } finally {
+      await bridge.close();
+    }
+  }, 60_000);
+});
