@@ -2,11 +2,12 @@
 // `npm test`: everything the tests need, then the drift checks, then every test, ending with `N passed, N failed`.
 //  1. Packer (Debian's `packer` package) must be on PATH: the bake tests run the real Packer. As root with apt-get,
 //     it is installed; otherwise the exact command to run is printed.
+//     Chromium (Debian's `chromium` package) likewise, for the Deck plugin's browser test.
 //  2. `npm run check`: the spec lints clean, generated files are current, `tsc -b` passes over packages and tests.
 //  3. `npm run build` (the end-to-end tests run the built CLI).
 //  4. vitest over packages/*/src and test/, with the totals printed as one plain line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -34,7 +35,31 @@ function ensurePacker() {
   }
 }
 
+// The Deck plugin's browser test drives Debian's `chromium` (test/deck/deckPlugin.browser.test.ts) with playwright-core.
+function ensureChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) return;
+  const manual = 'install it with: sudo apt-get update && sudo apt-get install -y chromium   (Debian package "chromium"; or set CHROMIUM_PATH)';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    console.error(`npm test: ${chromium} is missing and cannot be installed from here; ${manual}`);
+    process.exit(1);
+  }
+  console.log('npm test: installing Chromium from Debian packages (apt-get install -y chromium)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) {
+    run('apt-get', ['update'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    r = run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  if (r.status !== 0 || !existsSync(chromium)) {
+    console.error(`npm test: apt-get could not install Chromium (exit ${r.status}); ${manual}`);
+    process.exit(1);
+  }
+}
+
 ensurePacker();
+ensureChromium();
 const check = run('npm', ['run', '-s', 'check']);
 if (check.status !== 0) {
   console.error('npm test: `npm run check` failed (contract drift or type errors); see above.');

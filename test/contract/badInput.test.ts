@@ -128,3 +128,17 @@ describe.each(ops.map((o) => [`${o.operationId} (${o.method.toUpperCase()} ${o.p
     }
   });
 });
+
+describe('a body that is JSON but not an object', () => {
+  const withObjectBody = ops.filter((op) => op.body && resolve(op.body).type !== 'array' && objectProps(op.body));
+  it.each(withObjectBody.flatMap((op) => ['null', '"str"', '123'].map((body) => [`${op.operationId} ${body}`, op, body] as const)))(
+    '%s is "expected an object"',
+    async (_n, op, body) => {
+      const res = await fetch(app.url + fillPath(op), { method: op.method.toUpperCase(), headers: { ...HEADERS, 'content-type': 'application/json' }, body });
+      const parsed = (await res.json()) as { message: string; errors: unknown[] };
+      expect(res.status).toBe(400);
+      expect(parsed.message).not.toMatch(/not valid JSON/);
+      expect(parsed.errors).toEqual([{ field: '$.body', message: 'expected an object' }]);
+    },
+  );
+});

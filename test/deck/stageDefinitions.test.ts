@@ -7,6 +7,7 @@ import { operations } from '@outrigger/contract';
 import { stageDefinitions, type StageDefinition, type StageParameter } from '@outrigger/deck-plugin/stages';
 import { defaultParameterValues, orcaWebhook } from '@outrigger/deck-plugin/kit';
 import { resolve, specOperations, type Schema } from '../support/specWalker.js';
+import { evaluate } from './orcaWebhook.js';
 
 const spec = specOperations();
 
@@ -58,19 +59,6 @@ function sampleValues(def: StageDefinition): Record<string, string> {
   }
   if (v.containerToImageMap === '{}') v.containerToImageMap = '{"web": "registry.example.com/web:1.2.3"}';
   return v;
-}
-
-/** Orca's evaluation of the expression forms the generator writes (SpEL's ternary included), and `execution.application`. */
-function evaluate(template: string, values: Record<string, string>): string {
-  const inner = (expr: string) =>
-    expr.replace(/^#toJson\(parameterValues\['(\w+)'\]\)$/, (_, n: string) => JSON.stringify(values[n] ?? null)).replace(/^parameterValues\['(\w+)'\]$/, (_, n: string) => values[n] ?? '');
-  return template
-    .replace(/\$\{parameterValues\['(\w+)'\] (==|!=) '([^']*)' \? (.+?) : 'null'\}/g, (_, n: string, op: string, v: string, expr: string) =>
-      (op === '==') === (values[n] === v) ? inner(expr) : 'null',
-    )
-    .replace(/\$\{#toJson\(parameterValues\['(\w+)'\]\)\}/g, (_, n: string) => JSON.stringify(values[n] ?? null))
-    .replace(/\$\{parameterValues\['(\w+)'\]\}/g, (_, n: string) => values[n] ?? '')
-    .replace(/\$\{execution\.application\}/g, 'myapp');
 }
 
 describe('stage definitions agree with the OpenAPI contract', () => {

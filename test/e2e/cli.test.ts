@@ -1,7 +1,7 @@
 // The `outrigger` command as an operator runs it: the built CLI (npm test builds it first), a real process, signals.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -57,6 +57,34 @@ describe('outrigger serve', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.err()).not.toMatch(/NodeVersionSupportWarning|will require node|ExperimentalWarning/);
+  });
+
+  it('on embedded defaults listens on 127.0.0.1 only and says so; --host or a config file opens it wider', async () => {
+    const p = run(['serve', '--port', '0', '--data-dir', path.join(dir, 'bind-data')]);
+    await until(() => /API reference: /.test(p.out()));
+    const line = p.out().split('\n')[0]!;
+    expect(line).toMatch(/^outrigger listening on http:\/\/127\.0\.0\.1:\d+ \(this machine only; pass --host 0\.0\.0\.0 or set server\.host in a config file to accept other machines\)/);
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+    const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (external) await expect(fetch(`http://${external}:${port}/health`)).rejects.toThrow();
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+
+    const wide = run(['serve', '--port', '0', '--host', '0.0.0.0', '--data-dir', path.join(dir, 'bind-data')]);
+    await until(() => /API reference: /.test(wide.out()));
+    expect(wide.out()).toMatch(/^outrigger listening on http:\/\/0\.0\.0\.0:\d+ \(all interfaces\)/);
+    expect(wide.out()).toMatch(/API reference: http:\/\/localhost:\d+\/api-docs/);
+    wide.child.kill('SIGTERM');
+    expect(await wide.exited).toBe(0);
+
+    const file = path.join(dir, 'plain.yml');
+    writeFileSync(file, 'storage:\n  type: memory\nserver:\n  port: 0\n');
+    const configured = run(['serve', '--config', file]);
+    await until(() => /API reference: /.test(configured.out()));
+    expect(configured.out()).toMatch(/^outrigger listening on http:\/\/0\.0\.0\.0:\d+ \(all interfaces\)/);
+    configured.child.kill('SIGTERM');
+    expect(await configured.exited).toBe(0);
   });
 
   it('refuses a bad config file with the file, key path and expectation, exit code 2', async () => {

@@ -189,3 +189,33 @@ describe('image retention and the reaper (EC2 faked at the SDK client)', () => {
     expect(ec2.securityGroups.has('sg-slow')).toBe(false);
   });
 });
+
+describe('the reaper works in the account each bake ran as', () => {
+  it('terminates a dead bake\'s builder in its account_name account, not only in bake.aws.bakeAccount', async () => {
+    const byAccount = { dev: new FakeEC2(), prod: new FakeEC2() };
+    const accounts = [
+      { name: 'dev', accountId: '210987654321', regions: [{ name: 'us-east-1' }] },
+      { name: 'prod', accountId: '123456789012', regions: [{ name: 'us-east-1' }] },
+    ];
+    const aws = createAwsClientFactory({
+      config: { aws: { defaultRegions: [], accounts: accounts as never, client: { maxAttempts: 1 } } },
+      makeClient: (_c, _config, account) => byAccount[account.name as 'dev' | 'prod'] as never,
+    });
+    const b = await startBakery({ aws: { bakeAccount: 'dev', reaper: { enabled: false } } }, { aws, config: { aws: { accounts } } });
+    try {
+      const now = Date.now();
+      await b.provider.store.insert({
+        id: 'dead-prod', state: 'CANCELED', result: 'FAILURE', bakeKey: 'kp', region: 'us-east-1', provider: 'aws', phase: 'done',
+        recipe: { template: '', varFiles: [], variables: {}, imageName: 'x', baseImage: 'ami-x', artifactMetadata: {}, masked: [], account: 'prod' },
+        runDir: '/nonexistent', cancelRequested: false, outOffset: 0, images: [], files: [], forgotten: false, createdMs: now, updatedMs: now,
+      });
+      for (const ec2 of Object.values(byAccount)) ec2.instances.push({ InstanceId: 'i-dead-prod', ImageId: 'ami-x', State: 'running', Tags: [{ Key: 'outrigger:bake-id', Value: 'dead-prod' }] });
+      await b.provider.reap();
+      expect(byAccount.prod.instances[0]!.State).toBe('terminated');
+      // The same tag in the bake account is reaped there too (the bake account is always swept).
+      expect(byAccount.dev.instances[0]!.State).toBe('terminated');
+    } finally {
+      await b.close();
+    }
+  });
+});

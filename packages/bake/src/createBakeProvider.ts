@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import {
+  ConfigError,
   InputError,
   openSqlite,
   parseConfigSection,
@@ -13,7 +14,7 @@ import {
 import { findImageByName } from './aws/findImageByName.js';
 import { packerVersion } from './packer/runPacker.js';
 import { reapBakeResources } from './aws/reapBakeResources.js';
-import { BakeConfigSchema, type BakeConfig } from './config/BakeConfigSchema.js';
+import { AwsBakeryDefaultsSchema, BakeConfigSchema, type BakeConfig } from './config/BakeConfigSchema.js';
 import { createBakeService, type BakeService } from './createBakeService.js';
 import type { BakeOperationDeps } from './operations/BakeOperationDeps.js';
 import { bindListBakeOptions } from './operations/ListBakeOptions.js';
@@ -41,6 +42,25 @@ export function shippedTemplatesDir(): string {
   return candidates.find((d) => existsSync(path.join(d, 'local.json'))) ?? candidates[0]!;
 }
 
+/**
+ * The `bake:` section, with Rosco's `aws.bakeryDefaults` (pasted from rosco.yml at the top level, beside clouddriver's
+ * `aws.accounts`) moved to `bake.aws.bakeryDefaults`, outrigger's own place for it. Both at once is an error.
+ */
+function withRoscoBakeryDefaults(deps: ProviderDeps): Record<string, unknown> {
+  const bake = deps.config.bake;
+  const rosco = (deps.config.aws as Record<string, unknown>).bakeryDefaults;
+  if (rosco === undefined) return bake;
+  const ownAws = bake.aws && typeof bake.aws === 'object' ? (bake.aws as Record<string, unknown>) : {};
+  if (ownAws.bakeryDefaults !== undefined) {
+    throw new ConfigError(
+      `invalid configuration\n  ${deps.configSource}: aws.bakeryDefaults and bake.aws.bakeryDefaults are both set; keep one ` +
+        `(aws.bakeryDefaults is Rosco's place, pasted from rosco.yml; bake.aws.bakeryDefaults is outrigger's)`,
+    );
+  }
+  const parsed = parseConfigSection(AwsBakeryDefaultsSchema, rosco, { source: deps.configSource, keyPath: ['aws', 'bakeryDefaults'] });
+  return { ...bake, aws: { ...ownAws, bakeryDefaults: parsed } };
+}
+
 export interface BakeProvider extends Provider {
   service: BakeService;
   store: BakeStore;
@@ -53,7 +73,7 @@ export interface BakeProvider extends Provider {
  * `@outrigger/bake`: a Rosco-compatible bakery. Orca uses it through `bakery.baseUrls` or `services.rosco.baseUrl`.
  */
 export function createBakeProvider(deps: ProviderDeps): BakeProvider {
-  const config = parseConfigSection(BakeConfigSchema, deps.config.bake, { source: deps.configSource, keyPath: ['bake'] });
+  const config = parseConfigSection(BakeConfigSchema, withRoscoBakeryDefaults(deps), { source: deps.configSource, keyPath: ['bake'] });
   // The local demo provider runs only on embedded defaults, or when a config file turns it on.
   config.local.enabled ??= deps.configSource === '(defaults)';
   // PostgreSQL: bakes, logs and dedupe shared by every replica, each running its own Packer runs under a lease.
@@ -81,6 +101,15 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     dataDir: deps.dataDir,
     heartbeatMs: deps.heartbeatMs,
     templateDirs,
+    bakeAccount: (requested) => {
+      const accounts = deps.config.aws.accounts;
+      if (requested) return accounts.find((a) => a.name === requested);
+      return accounts[0];
+    },
+    accountCredentials: (accountName, region) => {
+      const account = deps.config.aws.accounts.find((a) => a.name === accountName);
+      return account && deps.aws.credentials ? deps.aws.credentials(account, region) : undefined;
+    },
     findImageByName: (pattern, region, accountName) => {
       // Concurrent identical requests share one DescribeImages call.
       const account = accountFor(accountName);
@@ -116,21 +145,28 @@ export function createBakeProvider(deps: ProviderDeps): BakeProvider {
     bind(operationDeps);
 
   const log = deps.logger.child({ provider: 'bake' });
-  /** One reaper pass over the regions aws bakes used and the bake account's regions. */
+  /**
+   * One reaper pass: in every account aws bakes ran as (and the bake account), over the regions aws bakes used and
+   * the account's regions. Packer ran as the bake's account, so its leftovers are there.
+   */
   async function reap(): Promise<void> {
-    const name = config.aws.bakeAccount ?? deps.config.aws.accounts[0]?.name;
-    const account = deps.config.aws.accounts.find((a) => a.name === name);
-    if (!account) return;
-    const regions = new Set([...account.regions.map((r) => r.name), ...(await store.regionsOf('aws'))]);
-    for (const region of regions) {
-      try {
-        const r = await reapBakeResources(deps.aws, account, region, async (id, attempt) => {
-          const b = await store.get(id);
-          return !!b && (b.state !== 'RUNNING' || attempt < (b.attempt ?? 1));
-        });
-        if (r.instances.length || r.securityGroups.length || r.keyPairs.length) log.warn({ region, ...r }, 'reaped temporary resources of dead bakes');
-      } catch (err) {
-        log.warn({ err, region }, 'bake reaper pass failed');
+    const names = new Set<string>();
+    const fallback = config.aws.bakeAccount ?? deps.config.aws.accounts[0]?.name;
+    if (fallback) names.add(fallback);
+    for (const b of [...(await store.listIncomplete()), ...(await store.listEnded())]) if (b.provider === 'aws' && b.recipe.account) names.add(b.recipe.account);
+    const usedRegions = await store.regionsOf('aws');
+    for (const account of deps.config.aws.accounts.filter((a) => names.has(a.name))) {
+      const regions = new Set([...account.regions.map((r) => r.name), ...usedRegions]);
+      for (const region of regions) {
+        try {
+          const r = await reapBakeResources(deps.aws, account, region, async (id, attempt) => {
+            const b = await store.get(id);
+            return !!b && (b.state !== 'RUNNING' || attempt < (b.attempt ?? 1));
+          });
+          if (r.instances.length || r.securityGroups.length || r.keyPairs.length) log.warn({ account: account.name, region, ...r }, 'reaped temporary resources of dead bakes');
+        } catch (err) {
+          log.warn({ err, account: account.name, region }, 'bake reaper pass failed');
+        }
       }
     }
   }

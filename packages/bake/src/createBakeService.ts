@@ -12,6 +12,7 @@ import { createBakeFinisher } from './service/createBakeFinisher.js';
 import { createBakeLog } from './service/createBakeLog.js';
 import { createBakeQueue } from './service/createBakeQueue.js';
 import { createOutputFollower } from './service/createOutputFollower.js';
+import { createCredentialsEndpoint, type ServedCredentials } from './service/createCredentialsEndpoint.js';
 import { createPackerIdentity } from './service/createPackerIdentity.js';
 import { createPackerLifecycle } from './service/createPackerLifecycle.js';
 import { createValidationCache } from './service/createValidationCache.js';
@@ -35,6 +36,10 @@ export interface BakeServiceDeps {
   heartbeatMs?: number;
   /** Called with a bake id whenever a bake ends (tests, reaper). */
   onEnded?: (b: BakeRecord) => void;
+  /** The account an aws bake runs as (see `RecipeDeps.bakeAccount`). */
+  bakeAccount: RecipeDeps['bakeAccount'];
+  /** That account's credentials, as outrigger's own SDK clients get them (runtime's AWS client factory). */
+  accountCredentials(accountName: string, region: string): (() => Promise<ServedCredentials>) | undefined;
 }
 
 export interface BakeService {
@@ -66,7 +71,7 @@ export interface BakeService {
  * - admission (`service/createBakeAdmission`): secrets, provider, recipe, dedupe by bake key, `packer validate`;
  * - queue (`service/createBakeQueue`): a durable queue with at most `maxConcurrentBakes` Packer processes;
  * - Packer lifecycle (`service/createPackerLifecycle`): start detached, signal, time out;
- * - identity (`service/createPackerIdentity`): the environment Packer runs with;
+ * - identity (`service/createPackerIdentity`, `service/createCredentialsEndpoint`): the account Packer runs as;
  * - output follower (`service/createOutputFollower`): reads the run's files, so a restart re-attaches;
  * - log (`service/createBakeLog`) and validation cache (`service/createValidationCache`);
  * - the store (`store/BakeStore`), reached only through its interface.
@@ -83,7 +88,15 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   ]);
   const log = createBakeLog({ store, now });
   const validation = createValidationCache({ binary: config.packer.binary, hidePaths });
-  const identity = createPackerIdentity({ config });
+  const endpoint = createCredentialsEndpoint({
+    logger,
+    async credentialsFor(bakeId) {
+      const b = await store.get(bakeId);
+      if (!b || b.state !== 'RUNNING' || b.provider !== 'aws' || !b.recipe.account) return undefined;
+      return deps.accountCredentials(b.recipe.account, b.region)?.();
+    },
+  });
+  const identity = createPackerIdentity({ config, endpoint });
   const lifecycle = createPackerLifecycle({ config, store, log, identity, now });
   const follower = createOutputFollower({ store, log, logger, now });
   const queue = createBakeQueue({
@@ -100,7 +113,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   });
   const heartbeatMs = deps.heartbeatMs ?? 10_000;
   let leases: NodeJS.Timeout | undefined;
-  const recipeDeps: RecipeDeps = { config, templateDirs: deps.templateDirs, findBake: (id) => store.get(id), findImageByName: deps.findImageByName, now };
+  const recipeDeps: RecipeDeps = { config, templateDirs: deps.templateDirs, findBake: (id) => store.get(id), findImageByName: deps.findImageByName, bakeAccount: deps.bakeAccount, now };
   const admission = createBakeAdmission({ config, store, queue, validation, identity, recipeDeps, bakesDir, now });
 
   const toStatus = async (b: BakeRecord) => toBakeStatus(b, b.phase === 'queued' ? await store.queuePosition(b.id) : undefined);
@@ -164,6 +177,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     incomplete: async () => Promise.all((await store.listIncomplete()).map(toStatus)),
     async start() {
       rmSync(path.join(bakesDir, '.validate'), { recursive: true, force: true });
+      await endpoint.start();
       await queue.start();
       // Leases: renew this replica's, adopt those of replicas silent for 3 periods (no-ops on the one-process store).
       await service.adoptOrphans();
@@ -173,6 +187,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
     async stop() {
       clearInterval(leases);
       queue.stop();
+      await endpoint.stop();
     },
     async adoptOrphans() {
       const t = now();

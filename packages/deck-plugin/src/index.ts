@@ -10,6 +10,12 @@ import { stageDefinitions, type StageDefinition } from './stages/definitions.js'
  * (written into the pipeline by `addAliasToConfig`) makes Orca run it as that webhook. `cloudProvider: 'aws'` makes
  * Deck's registry prefer this form over the generic one Deck builds from `/webhooks/preconfigured` for the same key.
  */
+function typedDefaults(def: StageDefinition): Record<string, unknown> {
+  const values: Record<string, unknown> = defaultParameterValues(def);
+  for (const p of def.parameters) if (p.type === 'integer' && typeof values[p.name] === 'string' && values[p.name] !== '') values[p.name] = Number(values[p.name]);
+  return values;
+}
+
 export function makeStage(def: StageDefinition): IStageTypeConfig {
   return {
     key: def.key,
@@ -22,7 +28,8 @@ export function makeStage(def: StageDefinition): IStageTypeConfig {
     producesArtifacts: def.producesArtifacts,
     restartable: true,
     supportsCustomTimeout: true,
-    defaults: { parameterValues: defaultParameterValues(def) },
+    // Orca's parameter defaults are text; Deck's form keeps whole numbers as numbers (its NumberInput checks only numbers).
+    defaults: { parameterValues: typedDefaults(def) },
     component: makeStageConfig(def),
     executionDetailsSections: [makeExecutionDetails(def), ExecutionDetailsTasks],
     validators: def.parameters

@@ -6,3 +6,4 @@ export { providerFactories } from './providers.js';
 export { createClouddriverPassthrough } from './createClouddriverPassthrough.js';
 // The Lambda provider with injectable clock, and the manual clock, for the inventory bench (test/bench/lambda-inventory.bench.mjs).
 export { makeLambdaProvider, createManualClock } from '@outrigger/lambda';
+export { createPluginRepositoryProvider, loadDeckBundle } from './plugins/createPluginRepositoryProvider.js';

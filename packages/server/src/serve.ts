@@ -33,6 +33,9 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     ...(options.logLevel ? { logging: { level: options.logLevel } } : {}),
   };
   const { config, source } = loadConfig({ ...(options.configFile ? { file: options.configFile } : {}), overrides });
+  // Embedded defaults are a try-out on one machine: only this machine can reach it, until a config file or --host says otherwise.
+  const loopbackOnly = source === '(defaults)' && !options.host;
+  if (loopbackOnly) config.server.host = '127.0.0.1';
   const clouddriverUrl = config.clouddriver.baseUrl;
   const composed = await compose({
     config,
@@ -46,10 +49,18 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
   });
   server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
-  const shownHost = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  const hostUrl = (host: string) => `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const wildcard = ['0.0.0.0', '::'].includes(address.address);
+  // The real bound address; on all interfaces, links use localhost (this machine's view of it).
+  const listening = hostUrl(address.address);
+  const url = wildcard ? hostUrl('localhost') : listening;
   await composed.start({ baseUrl: url });
-  print(`outrigger listening on ${url} (config: ${source}, storage: ${describeStorage(config.storage, composed.deps.dataDir)})`);
+  const reach = wildcard
+    ? 'all interfaces'
+    : address.address.startsWith('127.') || address.address === '::1'
+      ? `this machine only${loopbackOnly ? '; pass --host 0.0.0.0 or set server.host in a config file to accept other machines' : ''}`
+      : undefined;
+  print(`outrigger listening on ${listening}${reach ? ` (${reach})` : ''} (config: ${source}, storage: ${describeStorage(config.storage, composed.deps.dataDir)})`);
   print(`API reference: ${url}/api-docs   health: ${url}/health   metrics: ${url}/metrics`);
   if (composed.providers.length) print(`providers: ${composed.providers.map((p) => p.name).join(', ')}`);
   if (clouddriverUrl) print(`forwarding every other request to clouddriver at ${clouddriverUrl}`);

@@ -23,7 +23,7 @@ export function packerRunFiles(runDir: string): PackerRunFiles {
 }
 
 /** Starts `binary args...` detached under the wrapper; returns the wrapper's pid (= its process group id). */
-export function startPacker(opts: { binary: string; args: string[]; runDir: string; env: Record<string, string> }): number {
+export function startPacker(opts: { binary: string; args: string[]; runDir: string; env: Record<string, string | undefined> }): number {
   const files = packerRunFiles(opts.runDir);
   const child = execa('sh', ['-c', WRAPPER, 'outrigger-packer', files.out, files.err, files.exitCode, opts.binary, ...opts.args], {
     cwd: opts.runDir,

@@ -16,6 +16,8 @@ export function bakeKey(input: {
   varFileContents: string[];
   variables: Record<string, string>;
   baseImage: string;
+  /** aws: the account the image is baked in (the same recipe in two accounts is two images). */
+  account?: string;
 }): string {
   const vars = Object.keys(input.variables)
     .filter((k) => !PER_RUN.has(k))
@@ -28,6 +30,7 @@ export function bakeKey(input: {
     varFiles: input.varFileContents.map(sha256),
     vars,
     base: input.baseImage,
+    ...(input.account ? { account: input.account } : {}),
   });
   return `bake:${input.provider}:${input.region}:${sha256(canonical).slice(0, 32)}`;
 }

@@ -60,6 +60,7 @@ const deps: RecipeDeps = {
     lookups.push(`${region}:${pattern}`);
     return pattern.includes('22.04') ? 'ami-0ccccccccccccccccc'.slice(0, 21) : undefined;
   },
+  bakeAccount: () => undefined,
   now: () => 1_700_000_000_000,
 };
 const run = (request: Parameters<typeof resolveRecipe>[1]['request'], region = 'us-east-1') =>

@@ -31,6 +31,8 @@ export interface Recipe {
   masked: string[];
   /** Environment for Packer (credentials from bakeryDefaults); never stored. */
   env: Record<string, string>;
+  /** aws: the account the bake runs as, when outrigger has accounts. */
+  account?: string;
 }
 
 export interface RecipeDeps {
@@ -41,6 +43,8 @@ export interface RecipeDeps {
   findBake(id: string): Promise<BakeRecord | undefined>;
   /** Newest image whose name matches `pattern` (EC2 DescribeImages), or undefined. */
   findImageByName(pattern: string, region: string, accountName: string | undefined): Promise<string | undefined>;
+  /** The account an aws bake runs as: the named one, else `bake.aws.bakeAccount`, else the first; none without accounts. */
+  bakeAccount(requested: string | undefined): { name: string; endpoint?: string | undefined } | undefined;
   now: () => number;
 }
 
@@ -126,6 +130,7 @@ export async function resolveRecipe(
   };
   const masked: string[] = [];
   const env: Record<string, string> = {};
+  let account: string | undefined;
   let baseImage: string;
 
   const fromBake = async (id: string): Promise<BakeRecord | undefined> => {
@@ -144,6 +149,9 @@ export async function resolveRecipe(
     Object.assign(vars, { region, base_image: baseImage, output_dir: path.join(input.runDir, 'image') });
   } else {
     const aws = config.aws.bakeryDefaults;
+    const acct = deps.bakeAccount(req.account_name ?? config.aws.bakeAccount);
+    if (req.account_name && acct?.name !== req.account_name) throw bad('$.body.account_name', `no AWS account named "${req.account_name}" in aws.accounts`);
+    account = acct?.name;
     const vmType = req.vm_type || aws.defaultVirtualizationType;
     const vs = entry?.virtualizationSettings.find((s) => s.region === region && s.virtualizationType === vmType);
     const source = req.base_ami || vs?.sourceAmi;
@@ -161,7 +169,7 @@ export async function resolveRecipe(
     } else if (/^ami-[0-9a-f]{8,17}$/.test(source)) {
       baseImage = source;
     } else {
-      const found = await deps.findImageByName(source, region, req.account_name ?? config.aws.bakeAccount);
+      const found = await deps.findImageByName(source, region, account);
       if (!found) throw bad(req.base_ami ? '$.body.base_ami' : '$.body.base_os', `no image named like "${source}" in ${region}`);
       baseImage = found;
     }
@@ -179,6 +187,8 @@ export async function resolveRecipe(
       aws_associate_public_ip_address: aws.awsAssociatePublicIpAddress === undefined ? undefined : String(aws.awsAssociatePublicIpAddress),
       aws_ena_support: req.enhanced_networking ? 'true' : undefined,
       base_image: req.base_os,
+      // Packer talks to the account's endpoint override (LocalStack, a proxy), as outrigger's own clients do.
+      aws_endpoint_ec2: acct?.endpoint,
     });
     if (aws.awsAccessKey && aws.awsSecretKey) {
       env.AWS_ACCESS_KEY_ID = aws.awsAccessKey;
@@ -202,7 +212,7 @@ export async function resolveRecipe(
     const v = variables[name];
     if (v) masked.push(v);
   }
-  const key = bakeKey({ provider, region, templateContent, varFileContents, variables, baseImage });
+  const key = bakeKey({ provider, region, templateContent, varFileContents, variables, baseImage, ...(account ? { account } : {}) });
   return {
     provider,
     region,
@@ -222,5 +232,6 @@ export async function resolveRecipe(
     },
     masked,
     env,
+    ...(account ? { account } : {}),
   };
 }

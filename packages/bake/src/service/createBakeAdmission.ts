@@ -114,6 +114,7 @@ export function createBakeAdmission(deps: {
           application: recipe.application,
           artifactMetadata: recipe.artifactMetadata,
           masked: recipe.masked,
+          ...(recipe.account ? { account: recipe.account } : {}),
         },
         runDir,
         cancelRequested: false,

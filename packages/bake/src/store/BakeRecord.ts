@@ -45,6 +45,8 @@ export interface BakeRecipeRecord {
   artifactMetadata: Record<string, string>;
   /** Names of variables whose values are masked in logs (`maskedPackerParameters`). */
   masked: string[];
+  /** aws: the account the bake runs as (Packer gets its credentials; the reaper cleans up there). */
+  account?: string;
 }
 
 export interface LogLine {

@@ -1,5 +1,5 @@
 import React from 'react';
-import { ExecutionDetailsSection, ExecutionDetailsTasks, StageFailureMessage } from '@spinnaker/core';
+import { ExecutionDetailsSection, ExecutionDetailsTasks } from '@spinnaker/core';
 import type { IExecutionDetailsSectionProps } from '@spinnaker/core';
 import type { StageDefinition } from '../stages/definitions.js';
 import { getTask } from '../outriggerApi.js';
@@ -141,13 +141,14 @@ export function makeExecutionDetails(def: StageDefinition) {
     const message: string | undefined = monitor.progressMessage ?? body.message;
     const results: any[] = body.resultObjects ?? [];
     const failure = get(stage, 'context.webhook.error') ?? (body.status === 'TERMINAL' ? body.message : undefined);
+    const status = typeof body.status === 'string' ? body.status : stage.status;
     return (
       <ExecutionDetailsSection name={name} current={current}>
         <div className={`outrigger-details outrigger-details-${def.key}`}>
           {def.completion === 'task' && (
             <>
-              <Row label="Status">{body.status ?? stage.status}</Row>
-              <Row label="Progress">{message ?? '—'}</Row>
+              <Row label="Status">{status}</Row>
+              {webhook.monitor && <Row label="Progress">{message ?? '—'}</Row>}
               {taskId && (
                 <Row label="Task">
                   <TaskHistory taskId={taskId} />
@@ -163,7 +164,12 @@ export function makeExecutionDetails(def: StageDefinition) {
           {def.key === 'outriggerEcsRender' && webhook.body && <RenderResult body={webhook.body} />}
           {def.key === 'outriggerImageRetention' && webhook.body && <RetentionResult body={webhook.body} />}
           <Artifacts artifacts={body.artifacts ?? webhook.body?.artifacts ?? []} />
-          <StageFailureMessage stage={stage} message={failure} />
+          {failure && (
+            <div className="alert alert-danger outrigger-failure">
+              <strong>outrigger: </strong>
+              {typeof failure === 'string' ? failure : JSON.stringify(failure)}
+            </div>
+          )}
         </div>
       </ExecutionDetailsSection>
     );

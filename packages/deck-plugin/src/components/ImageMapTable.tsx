@@ -32,7 +32,7 @@ export function ImageMapTable(props: IFormInputProps & { onTouch: () => void; de
     setRows(next);
     const obj: Record<string, string> = {};
     for (const [c, i] of next) obj[c] = i;
-    props.onChange?.({ target: { value: JSON.stringify(obj) } } as any);
+    props.onChange?.({ target: { name: props.name, value: JSON.stringify(obj) } } as any);
     props.onTouch();
   };
   const preview = () => {

@@ -17,6 +17,11 @@ import { ImageMapTable } from './ImageMapTable.js';
 import { StringListTable } from './StringListTable.js';
 import { TrafficStepsTable } from './TrafficStepsTable.js';
 
+/** `code` spans of the definitions' text as <code>. */
+const withCode = (text: string) => text.split(/`([^`]+)`/).map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part));
+
+const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
+
 const accepts = (p: StageParameter, a: OutriggerAccount) =>
   p.capability === 'lambda' ? a.lambdaEnabled : p.capability === 'ecs' ? a.ecsEnabled : true;
 
@@ -49,7 +54,8 @@ function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefiniti
       case 'enum':
         return <FormikFormField {...common} input={(ip: IFormInputProps) => <ReactSelectInput {...ip} clearable={false} stringOptions={[...(p.options ?? [])]} />} />;
       case 'integer':
-        return <FormikFormField {...common} input={(ip: IFormInputProps) => <NumberInput {...ip} min={p.min} max={p.max} />} />;
+        // Deck's NumberInput checks min/max only on numbers: keep digits as numbers (Orca's text defaults arrive as strings).
+        return <FormikFormField {...common} input={(ip: IFormInputProps) => <NumberInput {...ip} value={asNumber(ip.value)} min={p.min} max={p.max} />} />;
       case 'boolean':
         return (
           <FormikFormField
@@ -66,7 +72,7 @@ function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefiniti
       case 'trafficSteps':
         return <FormikFormField {...common} touched={!!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <TrafficStepsTable {...ip} onTouch={touch} />} />;
       case 'stringList':
-        return <FormikFormField {...common} touched={!!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <StringListTable {...ip} onTouch={touch} addLabel="Add alarm" />} />;
+        return <FormikFormField {...common} touched={!!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <StringListTable {...ip} onTouch={touch} addLabel={p.name === 'alarms' ? 'Add alarm' : `Add ${p.label.toLowerCase().replace(/s$/, '')}`} />} />;
       default:
         return <FormikFormField {...common} input={(ip: IFormInputProps) => <TextInput {...ip} />} />;
     }
@@ -75,8 +81,15 @@ function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefiniti
   return (
     <div className={`form-horizontal outrigger-stage outrigger-${def.key}`}>
       {accountsError && <div className="alert alert-danger">{accountsError}</div>}
-      <p className="small">{def.extendedDescription}</p>
-      {def.parameters.map(field)}
+      <p className="small">{withCode(def.extendedDescription)}</p>
+      {def.parameters.map((p) => {
+        const f = field(p);
+        return f ? (
+          <div key={p.name} className="outrigger-field" data-param={p.name}>
+            {f}
+          </div>
+        ) : null;
+      })}
     </div>
   );
 }

@@ -8,7 +8,7 @@ export function StringListTable(props: IFormInputProps & { onTouch: () => void; 
   const [items, setItems] = React.useState<string[]>(initial.ok && Array.isArray(initial.value) ? (initial.value as string[]) : []);
   const write = (next: string[]) => {
     setItems(next);
-    props.onChange?.({ target: { value: JSON.stringify(next) } } as any);
+    props.onChange?.({ target: { name: props.name, value: JSON.stringify(next) } } as any);
     props.onTouch();
   };
   return (

@@ -12,7 +12,7 @@ export function TrafficStepsTable(props: IFormInputProps & { onTouch: () => void
   const [steps, setSteps] = React.useState<TrafficStep[]>(() => toSteps(props.value));
   const write = (next: TrafficStep[]) => {
     setSteps(next);
-    props.onChange?.({ target: { value: JSON.stringify(next) } } as any);
+    props.onChange?.({ target: { name: props.name, value: JSON.stringify(next) } } as any);
     props.onTouch();
   };
   const num = (s: string) => (s.trim() === '' ? (undefined as unknown as number) : Number(s));

@@ -224,6 +224,7 @@ class Lane {
       try {
         await this.list();
       } catch (err) {
+        if (signal.aborted) break;
         this.status.lastListError = (err as Error).message;
         this.s.deps.logger.warn({ err, account: this.account.name, region: this.region }, 'lambda inventory: listing failed; keeping the previous functions of this region');
       }

@@ -1,4 +1,4 @@
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AccountConfig, OutriggerConfig } from '../config/configSchema.js';
 
@@ -19,6 +19,11 @@ export type AwsClientClass<C> = new (config: AwsClientConfig) => C;
 export interface AwsClientFactory {
   /** One client per (account, region, client class), created on first use and reused. */
   client<C>(clientClass: AwsClientClass<C>, account: AccountConfig, region: string): C;
+  /**
+   * The credentials outrigger's own clients use for this account (its `assumeRole` + `externalId`, else the base
+   * credentials), for a process that must act as the same account (Packer). Cached and refreshed by the SDK.
+   */
+  credentials?(account: AccountConfig, region: string): AwsCredentialIdentityProvider;
 }
 
 /** clouddriver's `assumeRole: role/name` completes to the account's role ARN. */
@@ -62,7 +67,11 @@ export function createAwsClientFactory(deps: {
     return provider;
   }
 
+  let defaultChain: AwsCredentialIdentityProvider | undefined;
   return {
+    credentials(account, region) {
+      return credentialsFor(account, region) ?? (defaultChain ??= fromNodeProviderChain());
+    },
     client<C>(clientClass: AwsClientClass<C>, account: AccountConfig, region: string): C {
       const key = `${account.name}\u0000${region}\u0000${clientClass.name}`;
       let c = clients.get(key) as C | undefined;

@@ -49,7 +49,8 @@ export function toExpressPath(specPath: string): string {
  * handler's result is sent as JSON.
  */
 export function createOperationBinder(deps: BindDeps): BindOperation {
-  const json = express.json({ limit: deps.bodyLimit, type: () => true });
+  // Not strict: `null`, `"str"` and `123` are valid JSON, answered below as "expected an object" rather than "not valid JSON".
+  const json = express.json({ limit: deps.bodyLimit, type: () => true, strict: false });
   return (router, operationId, handler) => {
     const def: OperationDef = operations[operationId];
     const path = toExpressPath(def.path);
@@ -83,6 +84,12 @@ export function createOperationBinder(deps: BindDeps): BindOperation {
         }
         return r.data;
       };
+      if (def.body && !def.rawBody && req.body !== undefined && (req.body === null || typeof req.body !== 'object')) {
+        const expected = (def.body as { def?: { type?: string } }).def?.type === 'array' ? 'an array' : 'an object';
+        throw new InputError(`The request body must be a JSON ${expected === 'an array' ? 'array' : 'object'}, not ${req.body === null ? 'null' : `a ${typeof req.body}`}.`, {
+          errors: [{ field: '$.body', message: `expected ${expected}` }],
+        });
+      }
       const params = parse(def.params, { ...req.params }, '$.path');
       const query = parse(def.query, { ...(req.query as Record<string, unknown>) }, '$.query');
       // Bodies are read as clouddriver's Jackson reads them: "" for a number or boolean is "not set", "30" is 30.

@@ -93,6 +93,16 @@ describe('createApp', () => {
     expect((await get('/nowhere')).body).toMatchObject({ status: 404, message: 'No handler for GET /nowhere' });
   });
 
+  it('serves the API reference with the server it is served from, not the spec\'s localhost:7011', async () => {
+    const doc = await get('/openapi.json');
+    expect(doc.body.servers).toEqual([{ url: url }]);
+    const proxied = await get('/openapi.json', { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'outrigger.example.com' });
+    expect(proxied.body.servers).toEqual([{ url: 'https://outrigger.example.com' }]);
+    const page = await fetch(`${url}/api-docs`);
+    expect(page.status).toBe(200);
+    expect(await (await fetch(`${url}/api-docs/init.js`)).text()).toContain("url: '/openapi.json'");
+  });
+
   it('hides the details of a 500 but logs them with the request id', async () => {
     const r = await get('/raw/bug', { 'x-request-id': 'bug-1' });
     expect(r.status).toBe(500);

@@ -41,9 +41,14 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });
-  app.get('/openapi.json', (_req, res) => {
+  // The document names the server it is served from (what "Try it out" and generated clients call), not the spec's
+  // placeholder; behind a proxy, X-Forwarded-Proto/Host say what the caller used.
+  app.get('/openapi.json', (req, res) => {
     res.locals.route = 'openapi';
-    res.json(deps.openapiDocument);
+    const proto = req.header('x-forwarded-proto')?.split(',')[0]?.trim() || req.protocol;
+    const host = req.header('x-forwarded-host')?.split(',')[0]?.trim() || req.header('host');
+    const doc = deps.openapiDocument as { servers?: unknown };
+    res.json(host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) && /^https?$/.test(proto) ? { ...doc, servers: [{ url: `${proto}://${host}` }] } : { ...doc, servers: [{ url: '/' }] });
   });
   app.get(['/api-docs', '/api-docs/'], (_req, res) => {
     res.locals.route = 'apiDocs';
