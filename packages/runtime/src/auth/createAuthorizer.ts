@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Request } from 'express';
 import type { AccountConfig, OutriggerConfig } from '../config/configSchema.js';
+import { resolveAccounts } from '../config/resolveAccounts.js';
 import { InputError, NotAllowedError, ServiceUnavailableError } from '../errors/errors.js';
 import type { Action, Principal } from './Principal.js';
 
@@ -38,7 +39,8 @@ export function createAuthorizer(deps: {
   const fiat = config.auth.fiat;
   const http = deps.http ?? axios.create({ timeout: fiat.timeoutMs });
   const now = deps.now ?? Date.now;
-  const accounts = new Map(config.aws.accounts.map((a) => [a.name, a]));
+  // AWS accounts and ECS accounts (by their own names, with the credentials of their AWS account).
+  const accounts = new Map(resolveAccounts(config).map((a) => [a.name, a]));
   const cache = new Map<string, { at: number; principal: Principal }>();
 
   async function fromFiat(user: string): Promise<Principal> {
