@@ -22,6 +22,7 @@ import { LambdaConfigSchema, type LambdaConfig } from './config.js';
 import { realClock, type Clock } from './inventory/clock.js';
 import { createInventoryService, type InventoryService } from './inventory/createInventoryService.js';
 import { FunctionInventory } from './inventory/FunctionInventory.js';
+import { PostgresInventorySnapshot } from './inventory/PollerLeases.js';
 import { listRuntimes } from './listRuntimes.js';
 import { createKeyedLock } from './keyedLock.js';
 import { functionNameFor } from './naming.js';
@@ -120,6 +121,8 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return fetchViaClouddriver(clouddriverUrl, a, maxBytes);
   };
   const send = <T>(client: unknown, command: object, abortSignal?: AbortSignal) => sendWithRetry<T>(client, command, { sleep }, abortSignal);
+  // Several replicas: the inventory is written through to PostgreSQL and one replica per account/region polls AWS.
+  const snapshot = deps.postgres ? new PostgresInventorySnapshot(deps.postgres, deps.logger) : undefined;
   const inventory = new FunctionInventory({
     aws: deps.aws,
     logger: deps.logger,
@@ -127,7 +130,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     concurrency: config.inventory.concurrency,
     detailRefreshMs: config.inventory.detailRefreshSeconds * 1000,
     now,
-    ...(deps.database ? { database: deps.database } : {}),
+    ...(snapshot ? { snapshot } : deps.database ? { database: deps.database } : {}),
   });
   options.onInventory?.(inventory);
   const lambdaAccounts = () => deps.config.aws.accounts.filter((a) => a.lambdaEnabled);
@@ -141,6 +144,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     clock,
     ...(options.random ? { random: options.random } : {}),
     lanes: lambdaAccounts().flatMap((account) => regionsOf(account).map((region) => ({ account, region }))),
+    ...(snapshot ? { snapshot } : {}),
   });
   const router = Router();
   const perFunction = createKeyedLock();
