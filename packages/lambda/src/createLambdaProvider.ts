@@ -351,6 +351,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
       await service.start();
     },
     async stop() {
+      rollouts.stop();
       await service.stop();
     },
   };
