@@ -99,7 +99,7 @@ describe('resume of an ECS red/black deploy', () => {
         const cleanedUpService = command === 'RegisterScalableTarget';
         const serving = cleanedUpService ? 'shop-prod-v003' : 'shop-prod-v002';
         await resumeAndFinish(app, res.body.id, serving);
-        const active = [...fake.services.values()].filter((x) => x.status === 'ACTIVE' && x.desiredCount > 0).map((x) => x.serviceName);
+        const active = [...fake.services.values()].filter((x) => x.status === "ACTIVE" && (x.desiredCount ?? 0) > 0).map((x) => x.serviceName);
         expect(active).toEqual([serving]);
         expect(fake.services.get('main/shop-prod-v001')?.desiredCount).toBe(0);
         if (!cleanedUpService) expect(fake.services.has('main/shop-prod-v003')).toBe(false);
