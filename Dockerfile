@@ -1,14 +1,13 @@
 # outrigger: the same steps as README "Install into Spinnaker" → "Run outrigger" (a test keeps them identical).
-# Build stage: the SQLite driver may compile from source, so the toolchain lives here only.
-FROM node:20-bookworm-slim AS build
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# Build stage: install and build (nothing is compiled: the embedded store is Node's built-in node:sqlite).
+FROM node:24-bookworm-slim AS build
 WORKDIR /opt/outrigger
 COPY . .
 RUN npm ci
 RUN npm run build
 
-# Run stage: Node, Debian's packer, the built tree; runs as the unprivileged `node` user (uid 1000).
-FROM node:20-bookworm-slim
+# Run stage: Node.js 24, Debian's packer, the built tree; runs as the unprivileged `node` user (uid 1000).
+FROM node:24-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends packer ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/outrigger
 COPY --from=build --chown=root:root /opt/outrigger /opt/outrigger

@@ -49,6 +49,8 @@ async function startOutrigger() {
         { name: 'sandbox', accountId: '210987654321', regions: ['us-west-2'], lambdaEnabled: false },
       ],
     },
+    // ECS accounts as clouddriver lists them: both AWS accounts are also ECS accounts of the same name.
+    ecs: { accounts: [{ name: 'prod', awsAccount: 'prod' }, { name: 'sandbox', awsAccount: 'sandbox' }] },
   });
   // AWS is faked at the SDK client boundary only: Lambda from FakeLambda, EC2 images from FakeEC2, the rest from FakeAws.
   const aws = createAwsClientFactory({

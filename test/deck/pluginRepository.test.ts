@@ -13,9 +13,9 @@ beforeAll(async () => {
       aws: {
         defaultRegions: ['us-east-1'],
         accounts: [
-          { name: 'sandbox', regions: ['us-west-2', 'eu-west-1'], lambdaEnabled: true },
+          { name: 'sandbox', regions: ['us-west-2', 'eu-west-1'], lambdaEnabled: true, ecsEnabled: true },
           { name: 'prod', accountId: '123456789012', environment: 'prod', regions: [{ name: 'us-east-1' }], permissions: { READ: ['ops'], WRITE: ['ops'] } },
-          { name: 'tools' },
+          { name: 'tools', ecsEnabled: true },
         ],
       },
     },

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const cli = path.resolve(import.meta.dirname, '../../packages/server/dist/cli.js');
@@ -102,5 +103,40 @@ describe('outrigger serve', () => {
     const b = run(['serve', '--nope']);
     expect(await b.exited).toBe(2);
     expect(b.err()).toMatch(/Unknown option '--nope'/);
+  });
+});
+
+describe('every command', () => {
+  it('answers --help on stdout with exit code 0', async () => {
+    for (const args of [['--help'], ['serve', '--help'], ['render', '--help'], ['validate', '-h'], ['bake', '--help'], ['lambda-feed', '--help']]) {
+      const p = run(args);
+      expect(await p.exited, args.join(' ')).toBe(0);
+      expect(p.out(), args.join(' ')).toMatch(/usage/);
+      expect(p.err(), args.join(' ')).toBe('');
+    }
+  });
+
+  it('outrigger bake --server against a dead server names the URL, without a stack trace', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const request = path.join(dir, 'bake.json');
+    writeFileSync(request, JSON.stringify({ package: 'nginx', base_os: 'ubuntu', cloud_provider_type: 'aws' }));
+    const p = run(['bake', request, '--server', url]);
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain(`cannot reach the outrigger server at ${url} (ECONNREFUSED)`);
+    expect(p.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it('counts in words that agree with the number ("1 error")', async () => {
+    const file = path.join(dir, 'td.json');
+    writeFileSync(file, JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web', image: 'PLACEHOLDER' }] }));
+    const p = run(['validate', file]);
+    expect(await p.exited).toBe(1);
+    expect(p.out()).toMatch(/^FAILED: 1 error$/m);
+    const ok = run(['validate', file, '--image', 'web=nginx:1']);
+    expect(await ok.exited).toBe(0);
+    expect(ok.out()).toMatch(/^OK: 1 container, \d+ warnings?$/m);
   });
 });

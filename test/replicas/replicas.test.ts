@@ -280,6 +280,13 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
     expect(lambda.state.concurrency).toBe(7);
     expect(done.body.ownerId).not.toBe(running.body.ownerId);
 
+    // One replica polls Lambda for the account/region; with the other gone, the survivor does (within one lease pass).
+    await until('the survivor to poll the Lambda inventory', async () => {
+      const h = await getJson(`${b.url}/health`);
+      return h.body?.components?.lambda?.details?.inventory?.['test/us-east-1']?.poller === 'this replica';
+    });
+    expect((await getJson(`${b.url}/functions`)).body.map((f: { functionName: string }) => f.functionName)).toContain('orders');
+
     // Nothing is left RUNNING anywhere in the shared database.
     const left = await pg!.open().query<{ n: number }>('SELECT COUNT(*)::bigint AS n FROM tasks WHERE NOT completed');
     expect(left[0]!.n).toBe(0);

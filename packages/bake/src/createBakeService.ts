@@ -90,6 +90,7 @@ export function createBakeService(deps: BakeServiceDeps): BakeService {
   const validation = createValidationCache({ binary: config.packer.binary, hidePaths });
   const endpoint = createCredentialsEndpoint({
     logger,
+    stateFile: path.join(bakesDir, '.credentials-endpoint.json'),
     async credentialsFor(bakeId) {
       const b = await store.get(bakeId);
       if (!b || b.state !== 'RUNNING' || b.provider !== 'aws' || !b.recipe.account) return undefined;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseConfigSection, type AccountConfig, type ProviderDeps } from '@outrigger/runtime';
+import { parseConfigSection, resolveAccounts, type AccountConfig, type ProviderDeps } from '@outrigger/runtime';
 import { EcsConfigSchema, type EcsConfig } from './config/EcsConfigSchema.js';
 import { InMemoryRenderStore, PostgresRenderStore, SqliteRenderStore, type RenderStore } from './renders/RenderStore.js';
 
@@ -9,7 +9,10 @@ export interface EcsContext {
   config: EcsConfig;
   renders: RenderStore;
   githubToken?: string;
+  /** Any account by name (an AWS account, or an ECS account with its AWS account's credentials). */
   accountByName(name: string): AccountConfig | undefined;
+  /** An ECS account (`ecs.accounts[].name`, or an AWS account with `ecsEnabled: true`). */
+  ecsAccountByName(name: string): AccountConfig | undefined;
   /** Injected sleep/clock for pollers (tests run instantly). */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -18,13 +21,15 @@ export interface EcsContext {
 export function createEcsContext(deps: ProviderDeps, opts: { sleep?: (ms: number) => Promise<void>; now?: () => number } = {}): EcsContext {
   const config = parseConfigSection(EcsConfigSchema, deps.config.ecs ?? {}, { source: deps.configSource, keyPath: ['ecs'] });
   const gh = config.artifacts.github;
+  const accounts = resolveAccounts(deps.config);
   const githubToken = gh.token ?? (gh.tokenFile ? readFileSync(gh.tokenFile, 'utf8').trim() : undefined);
   return {
     deps,
     config,
     renders: renderStoreFor(deps, config.renders.retentionDays * 86_400_000),
     ...(githubToken ? { githubToken } : {}),
-    accountByName: (name) => deps.config.aws.accounts.find((a) => a.name === name),
+    accountByName: (name) => accounts.find((a) => a.name === name),
+    ecsAccountByName: (name) => accounts.find((a) => a.name === name && a.ecsEnabled),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   };

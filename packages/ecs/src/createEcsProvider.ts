@@ -8,7 +8,7 @@ import {
   EcsResizeDescriptionSchema,
   EcsServerGroupRefSchema,
 } from '@outrigger/contract';
-import { describedAccount, fieldErrors, forwardForeignRequests, InputError, NotFoundError, type AccountConfig, type OperationInput, type Provider, type ProviderDeps, type TaskContext } from '@outrigger/runtime';
+import { describedAccount, fieldErrors, resolveAccounts, forwardForeignRequests, InputError, NotFoundError, type AccountConfig, type OperationInput, type Provider, type ProviderDeps, type TaskContext } from '@outrigger/runtime';
 import { createEcsContext, type EcsContext } from './EcsContext.js';
 import { deploy } from './operations/EcsDeploy.js';
 import { createServerGroup, validateCreateDescription } from './operations/EcsCreateServerGroup.js';
@@ -80,6 +80,17 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
   const ctx = createEcsContext(deps, opts);
   const router = express.Router();
 
+  /**
+   * ECS operations are served for ECS accounts only (clouddriver's `ecs.accounts`, by their own names): an AWS account
+   * that no ECS account names (say, one added for Lambda) is not an ECS account here.
+   */
+  const requireEcsAccount = (account: AccountConfig, field: string) => {
+    if (account.ecsEnabled) return account;
+    const ecsNames = resolveAccounts(deps.config).filter((a) => a.ecsEnabled).map((a) => a.name);
+    throw new InputError('Validation Failed', {
+      errors: [{ field, message: `"${account.name}" is not an ECS account (ECS accounts: ${ecsNames.join(', ') || 'none'}; list them under ecs.accounts as in clouddriver)` }],
+    });
+  };
   type Entry = { op: string; value: unknown; field: string };
   const prepare = (operations: Entry[]) =>
     operations.map(({ op, value, field }) => {
@@ -101,7 +112,7 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
     const prepared = prepare(input.operations as Entry[]);
     return workFor(
       prepared.map((p) => {
-        const account = ctx.accountByName(p.accountName ?? '');
+        const account = ctx.ecsAccountByName(p.accountName ?? '');
         if (!account) throw new InputError(`The account ${p.accountName ?? '(none)'} is no longer configured; this task cannot be resumed.`);
         return { ...p, account };
       }),
@@ -112,7 +123,7 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
   async function submit(input: OperationInput<'ecsOperations'> | OperationInput<'ecsCreateServerGroup'>, operations: Entry[]) {
     const prepared = prepare(operations);
     const principal = await input.principal();
-    const withAccounts = prepared.map((p) => ({ ...p, account: deps.authorizer.requireAccount(principal, p.accountName, 'WRITE', p.accountField) }));
+    const withAccounts = prepared.map((p) => ({ ...p, account: requireEcsAccount(deps.authorizer.requireAccount(principal, p.accountName, 'WRITE', p.accountField), p.accountField) }));
     const q = input.req.query.clientRequestId;
     const requestId = typeof q === 'string' && q.length > 0 && q.length <= 128 ? q : undefined;
     const operation = prepared.map((p) => p.op).join(',');
@@ -128,7 +139,7 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
   // In front of clouddriver (the passthrough is on), ECS operations for accounts outrigger does not serve go to the real
   // clouddriver untouched, so Orca's own ECS stages keep working for every other account. `deploy` is outrigger's own.
   if (deps.config.clouddriver.baseUrl) {
-    const own = new Set(deps.config.aws.accounts.filter((a) => a.ecsEnabled).map((a) => a.name));
+    const own = new Set(resolveAccounts(deps.config).filter((a) => a.ecsEnabled).map((a) => a.name));
     const foreign = (d: unknown) => {
       const name = describedAccount(d);
       return name !== undefined && !own.has(name);

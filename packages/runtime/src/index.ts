@@ -9,7 +9,8 @@ export { mapAwsError } from './aws/mapAwsError.js';
 export { waitUntil, WaitFailedError, WaitTimeoutError } from './aws/waitUntil.js';
 export type { WaitOptions, WaitState } from './aws/waitUntil.js';
 export { AccountSchema, ConfigSchema, RegionSchema } from './config/configSchema.js';
-export type { AccountConfig, OutriggerConfig } from './config/configSchema.js';
+export type { AccountConfig, EcsAccountEntry, OutriggerConfig } from './config/configSchema.js';
+export { resolveAccounts } from './config/resolveAccounts.js';
 export { ConfigError, loadConfig, parseConfigSection } from './config/loadConfig.js';
 export type { LoadedConfig } from './config/loadConfig.js';
 export {

@@ -5,6 +5,8 @@ import { bakeCommand } from './commands/bake.js';
 import { serve } from './serve.js';
 import { ecsCommand } from './commands/ecs.js';
 import { lambdaFeedCommand } from './commands/lambdaFeed.js';
+import { ECS_CLI_USAGE } from '@outrigger/ecs';
+import { runLambdaFeedCommand } from '@outrigger/lambda';
 
 const USAGE = `outrigger — Lambda, ECS task-definition artifacts and Packer bakes for an existing Spinnaker
 
@@ -18,6 +20,19 @@ usage:
 serve     composes every provider into one HTTP server (port 7011 by default). With no config file it runs on
           embedded defaults: SQLite under ./.outrigger/, no AWS accounts. --config (or OUTRIGGER_CONFIG) names a
           YAML file in clouddriver's and Rosco's shapes; see README.md.
+`;
+
+const SERVE_USAGE = `usage: outrigger serve [--config FILE] [--port N] [--host ADDR] [--data-dir DIR] [--clouddriver-url URL]
+
+Composes every provider into one HTTP server. With no config file (and no OUTRIGGER_CONFIG) it runs on embedded
+defaults: SQLite under ./.outrigger/, no AWS accounts, listening on 127.0.0.1:7011 only. A config file or --host
+opens it wider (server.host defaults to 0.0.0.0 in a config file).
+
+  --config, -c FILE         YAML config in clouddriver's and Rosco's shapes (see README.md)
+  --port, -p N              port to listen on (0: any free port)
+  --host ADDR               address to listen on (0.0.0.0: every interface)
+  --data-dir DIR            where SQLite, bake logs and rendered artifacts live
+  --clouddriver-url URL     the real clouddriver; every request outrigger does not own is forwarded there
 `;
 
 /** The oldest Node.js outrigger runs on (package.json `engines`): `node:sqlite` without a flag arrived in 22.13. */
@@ -36,6 +51,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return 0;
+  }
+  // Every command answers --help (on stdout, exit 0).
+  if (rest.includes('--help') || rest.includes('-h')) {
+    if (command === 'serve' || command === 'render' || command === 'validate') {
+      process.stdout.write(command === 'serve' ? SERVE_USAGE : `usage:\n${ECS_CLI_USAGE}`);
+      return 0;
+    }
+    if (command === 'lambda-feed') return runLambdaFeedCommand(['help'], { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stdout.write(t) });
   }
   if (command === 'bake') return bakeCommand(rest);
   if (command === 'serve') {

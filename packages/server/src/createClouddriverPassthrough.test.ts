@@ -57,6 +57,8 @@ beforeAll(async () => {
       logging: { level: 'silent' },
       clouddriver: { baseUrl: upstreamUrl },
       aws: { accounts: [{ name: 'prod', accountId: '123456789012', lambdaEnabled: true }] },
+      // clouddriver's ECS accounts: `ecs-prod` uses prod's credentials; `prod` itself (added for Lambda) is not one.
+      ecs: { accounts: [{ name: 'ecs-prod', awsAccount: 'prod' }] },
       lambda: { inventory: { enabled: false } },
     }),
     providers: [(deps) => createEcsProvider(deps), createLambdaProvider],
@@ -129,19 +131,23 @@ describe('clouddriver passthrough', () => {
     seen.length = 0;
     const op = Buffer.from('{"credentials":"elsewhere","serverGroupName":"shop-v001","region":"us-east-1"}');
     expect((await fetch(`${url}/ecs/ops/disableServerGroup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: op })).status).toBe(203);
-    const list = Buffer.from('[{"upsertScalingPolicy":{"credentials":"prod"}}]');
+    const list = Buffer.from('[{"upsertScalingPolicy":{"credentials":"ecs-prod"}}]');
     expect((await fetch(`${url}/ecs/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: list })).status).toBe(203);
+    // The AWS account added for Lambda is not an ECS account: its ECS deploys stay clouddriver's.
+    const lambdaAccount = Buffer.from('{"credentials":"prod","serverGroupName":"shop-v001","region":"us-east-1"}');
+    expect((await fetch(`${url}/ecs/ops/disableServerGroup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: lambdaAccount })).status).toBe(203);
     expect(seen.map((x) => [x.url, x.body.toString()])).toEqual([
       ['/ecs/ops/disableServerGroup', op.toString()],
       ['/ecs/ops', list.toString()],
+      ['/ecs/ops/disableServerGroup', lambdaAccount.toString()],
     ]);
     const own = await fetch(`${url}/ecs/ops/disableServerGroup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ credentials: 'prod', serverGroupName: 'shop-v001', region: 'us-east-1' }),
+      body: JSON.stringify({ credentials: 'ecs-prod', serverGroupName: 'shop-v001', region: 'us-east-1' }),
     });
     expect(own.status).toBe(202);
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(3);
   });
 
   it('answers a malformed list itself with a 400, without forwarding it', async () => {

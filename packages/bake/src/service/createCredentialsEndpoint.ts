@@ -1,6 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Logger } from 'pino';
 
 /** Credentials as the AWS SDKs hold them. */
@@ -29,8 +31,14 @@ export function createCredentialsEndpoint(deps: {
   /** The bake's credentials, or undefined when the bake is unknown, over or has no account. */
   credentialsFor(bakeId: string): Promise<ServedCredentials | undefined>;
   logger: Logger;
+  /**
+   * Where the endpoint keeps its port and token key (0600), so that after a restart it listens on the same port and
+   * the Packer runs it re-attaches to can still refresh their credentials. No credential is in it.
+   */
+  stateFile?: string;
 }): CredentialsEndpoint {
-  const key = randomBytes(32);
+  const saved = readState(deps.stateFile);
+  const key = saved?.key ?? randomBytes(32);
   const tokenFor = (bakeId: string) => createHmac('sha256', key).update(bakeId).digest('base64url');
   let server: http.Server | undefined;
   let url: string | undefined;
@@ -82,13 +90,21 @@ export function createCredentialsEndpoint(deps: {
     async start() {
       if (server) return;
       const s = http.createServer((req, res) => void handle(req, res));
-      await new Promise<void>((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', () => resolve());
-      });
+      const listen = (port: number) =>
+        new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.listen(port, '127.0.0.1', () => {
+            s.removeListener('error', reject);
+            resolve();
+          });
+        });
+      // The port of the previous process when it is free (its re-attached Packer runs point there), else any.
+      await (saved?.port ? listen(saved.port).catch(() => listen(0)) : listen(0));
       s.unref();
       server = s;
-      url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const port = (s.address() as AddressInfo).port;
+      url = `http://127.0.0.1:${port}`;
+      if (deps.stateFile) writeState(deps.stateFile, { port, key });
     },
     async stop() {
       const s = server;
@@ -103,4 +119,21 @@ export function createCredentialsEndpoint(deps: {
       return { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${url}/bakes/${bakeId}/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN: tokenFor(bakeId) };
     },
   };
+}
+
+function readState(file: string | undefined): { port: number; key: Buffer } | undefined {
+  if (!file) return undefined;
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8')) as { port?: unknown; key?: unknown };
+    const key = typeof j.key === 'string' ? Buffer.from(j.key, 'base64') : undefined;
+    return typeof j.port === 'number' && key?.length === 32 ? { port: j.port, key } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeState(file: string, state: { port: number; key: Buffer }): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify({ port: state.port, key: state.key.toString('base64') }), { mode: 0o600 });
+  chmodSync(file, 0o600);
 }

@@ -35,12 +35,12 @@ export function createOutputFollower(deps: { store: BakeStore; log: BakeLog; log
     for (;;) {
       const { lines, nextOffset } = readOutput(b.runDir, offset);
       if (nextOffset === offset) break;
-      const out: { timestampMs?: number; text: string }[] = [];
+      const out: { packerTimeMs?: number; text: string }[] = [];
       for (const raw of lines) {
         const l = parseLine(raw);
         const text = l ? toLogText(l) : raw;
         // One stored line per printed line, so paging and timestamps stay line-based.
-        for (const part of (text ?? '').split(/\r?\n/)) if (part.trim()) out.push({ ...(l ? { timestampMs: l.timestamp * 1000 } : {}), text: part });
+        for (const part of (text ?? '').split(/\r?\n/)) if (part.trim()) out.push({ ...(l ? { packerTimeMs: l.timestamp * 1000 } : {}), text: part });
       }
       await log.appendOutput(b, out, nextOffset);
       offset = nextOffset;

@@ -15,7 +15,8 @@ export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: 
         { name: 'locked', accountId: '210987654321', regions: ['us-east-1'], permissions: { READ: ['admins'], WRITE: ['admins'] } },
       ],
     },
-    ecs: opts.ecs ?? {},
+    // ECS accounts as clouddriver lists them (`ecs.accounts`), here named like their AWS accounts.
+    ecs: { accounts: [{ name: 'prod', awsAccount: 'prod' }, { name: 'locked', awsAccount: 'locked' }], ...(opts.ecs ?? {}) },
     ...(opts.artifacts ? { artifacts: opts.artifacts } : {}),
   });
   const composed = await composeApp({

@@ -144,7 +144,11 @@ export async function runEcsCommand(command: 'render' | 'validate', argv: string
     for (const f of r.findings) io.stderr(formatFinding(f) + '\n');
     if (command === 'validate') {
       for (const e of r.report) io.stdout(`${e.action} ${e.pointer}${e.to !== undefined ? ` → ${e.to || '/'}` : ''} (${e.source}: ${e.reason})\n`);
-      io.stdout(r.ok ? `OK: ${r.taskDefinition?.containerDefinitions.length ?? 0} containers, ${r.findings.length} warnings\n` : `FAILED: ${r.findings.filter((f) => f.severity === 'error').length} errors\n`);
+      io.stdout(
+        r.ok
+          ? `OK: ${counted(r.taskDefinition?.containerDefinitions.length ?? 0, 'container')}, ${counted(r.findings.length, 'warning')}\n`
+          : `FAILED: ${counted(r.findings.filter((f) => f.severity === 'error').length, 'error')}\n`,
+      );
       return r.ok ? 0 : 1;
     }
     if (!r.ok || !r.taskDefinition) return 1;
@@ -164,4 +168,9 @@ export async function runEcsCommand(command: 'render' | 'validate', argv: string
     }
     throw err;
   }
+}
+
+/** "1 error", "2 errors". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 /** The `ecs:` section of the outrigger config. */
 export const EcsConfigSchema = z.object({
+  /** clouddriver's ECS accounts; read by the runtime (`resolveAccounts`), listed here so the section knows them. */
+  accounts: z.array(z.unknown()).optional(),
+  enabled: z.boolean().optional(),
   artifacts: z
     .object({
       /** Largest artifact fetched, in bytes. */

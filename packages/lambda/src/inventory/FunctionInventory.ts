@@ -51,6 +51,19 @@ export interface FunctionInventoryDeps {
   now?: () => number;
   /** When given, entries are kept in table `lambda_functions` and reloaded at start, so a restart re-reads nothing. */
   database?: SqliteDatabase;
+  /**
+   * A snapshot shared by several replicas (PostgreSQL): every change is written through to it, and `replaceRegion`
+   * loads what another replica (the region's poller) wrote.
+   */
+  snapshot?: { put(key: string, e: SnapshotEntry): void; del(key: string): void };
+}
+
+/** One function as the shared snapshot keeps it. */
+export interface SnapshotEntry {
+  fn: LambdaFunction;
+  revisionId?: string | undefined;
+  lastModified?: string | undefined;
+  hydratedAt: number;
 }
 
 const key = (account: string, region: string, name: string) => `${account}\u0000${region}\u0000${name}`;
@@ -74,7 +87,8 @@ export class FunctionInventory {
   constructor(private readonly deps: FunctionInventoryDeps) {
     this.now = deps.now ?? Date.now;
     const database = deps.database;
-    if (database) {
+    if (deps.snapshot) this.db = deps.snapshot;
+    else if (database) {
       database.exec(
         'CREATE TABLE IF NOT EXISTS lambda_functions (key TEXT PRIMARY KEY, revision_id TEXT, last_modified TEXT, hydrated_at INTEGER NOT NULL, body TEXT NOT NULL)',
       );
@@ -100,6 +114,22 @@ export class FunctionInventory {
         del: (k) => del.run(JSON.stringify(k)),
       };
     }
+  }
+
+  /**
+   * Makes one account/region's entries exactly `entries` (what the region's poller wrote to the shared snapshot),
+   * without writing them back. Unchanged entries are left alone, so cached derivations stay valid.
+   */
+  replaceRegion(account: string, region: string, entries: readonly SnapshotEntry[]): void {
+    const seen = new Set<string>();
+    for (const e of entries) {
+      const k = key(account, region, e.fn.functionName as string);
+      seen.add(k);
+      const have = this.entries.get(k);
+      if (have && have.hydratedAt === e.hydratedAt && have.revisionId === e.revisionId && have.lastModified === e.lastModified) continue;
+      this.index(k, e.fn, { revisionId: e.revisionId, lastModified: e.lastModified }, e.hydratedAt);
+    }
+    for (const k of [...(this.byRegion.get(`${account}\u0000${region}`) ?? [])]) if (!seen.has(k)) this.unindex(k);
   }
 
   /** Grows with every change, so callers can cache what they derive from the inventory. */

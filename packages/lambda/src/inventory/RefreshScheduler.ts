@@ -434,19 +434,50 @@ export class RefreshScheduler {
   start(): void {
     if (this.abort) return;
     this.abort = new AbortController();
-    const signal = this.abort.signal;
-    setMaxListeners(0, signal); // every worker, lister and sweeper of every region waits on it
-    for (const lane of this.lanes.values()) {
-      this.running.push(lane.lister(signal));
-      this.running.push(lane.sweeper(signal));
-      for (let i = 0; i < this.policy.concurrency; i++) this.running.push(lane.worker(signal));
-    }
+    setMaxListeners(0, this.abort.signal); // every worker, lister and sweeper of every region waits on it
+    for (const lane of this.lanes.values()) this.startLane(lane.account.name, lane.region);
+  }
+
+  /** Lanes whose lister, sweeper and workers run here (several replicas: the lanes this one holds the poller lease of). */
+  private readonly laneRuns = new Map<string, { abort: AbortController; running: Promise<unknown>[] }>();
+
+  /** Starts polling one account/region (idempotent). `start` starts every lane. */
+  startLane(account: string, region: string): void {
+    const k = `${account}/${region}`;
+    const lane = this.lanes.get(k);
+    if (!lane || this.laneRuns.has(k)) return;
+    this.abort ??= new AbortController();
+    setMaxListeners(0, this.abort.signal);
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal);
+    const signal = AbortSignal.any([this.abort.signal, abort.signal]);
+    setMaxListeners(0, signal);
+    const running = [lane.lister(signal), lane.sweeper(signal)];
+    for (let i = 0; i < this.policy.concurrency; i++) running.push(lane.worker(signal));
+    this.laneRuns.set(k, { abort, running });
+    this.running.push(...running);
+  }
+
+  /** Stops polling one account/region (another replica took it over, or this one lost its lease). */
+  async stopLane(account: string, region: string): Promise<void> {
+    const k = `${account}/${region}`;
+    const run = this.laneRuns.get(k);
+    if (!run) return;
+    this.laneRuns.delete(k);
+    run.abort.abort();
+    await Promise.allSettled(run.running);
+  }
+
+  /** Whether this process polls the account/region now. */
+  polling(account: string, region: string): boolean {
+    return this.laneRuns.has(`${account}/${region}`);
   }
 
   async stop(): Promise<void> {
     this.abort?.abort();
     await Promise.allSettled(this.running);
     this.running = [];
+    this.laneRuns.clear();
     this.abort = undefined;
   }
 

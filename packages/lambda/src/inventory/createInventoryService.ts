@@ -6,6 +6,7 @@ import type { LambdaConfig } from '../config.js';
 import { ChangeFeed, type FeedOutcome } from '../feed/ChangeFeed.js';
 import type { Clock } from './clock.js';
 import type { FunctionInventory, SendFn } from './FunctionInventory.js';
+import { PollerLeases, type PostgresInventorySnapshot } from './PollerLeases.js';
 import { RefreshScheduler } from './RefreshScheduler.js';
 
 export interface InventoryService {
@@ -32,6 +33,8 @@ export function createInventoryService(deps: {
   clock: Clock;
   random?: () => number;
   lanes: { account: AccountConfig; region: string }[];
+  /** Several replicas (PostgreSQL): the shared snapshot; one replica per account/region polls, the others load it. */
+  snapshot?: PostgresInventorySnapshot;
 }): InventoryService {
   const { provider, config, inventory, clock } = deps;
   const inv = config.inventory;
@@ -154,6 +157,26 @@ export function createInventoryService(deps: {
   });
 
   let started = false;
+  const postgres = provider.postgres;
+  const leases =
+    deps.snapshot && postgres
+      ? new PollerLeases({
+          db: postgres,
+          snapshot: deps.snapshot,
+          inventory,
+          lanes: deps.lanes.map((l) => ({ account: l.account.name, region: l.region })),
+          intervalMs: provider.heartbeatMs,
+          logger: provider.logger,
+          onAcquire: (l) => {
+            scheduler.startLane(l.account, l.region);
+            feedOf(l.account, l.region)?.start();
+          },
+          onRelease: async (l) => {
+            await feedOf(l.account, l.region)?.stop();
+            await scheduler.stopLane(l.account, l.region);
+          },
+        })
+      : undefined;
   return {
     scheduler,
     feeds,
@@ -169,6 +192,7 @@ export function createInventoryService(deps: {
         const feed = feedOf(account, region)?.status();
         out[k] = {
           ...s,
+          ...(leases ? { poller: leases.polls(account, region) ? 'this replica' : 'another replica (serving the shared snapshot)' } : {}),
           modeReason: !feed
             ? 'no change feed configured for this region (lambda.inventory.changeFeed.queues)'
             : feed.healthy
@@ -186,11 +210,13 @@ export function createInventoryService(deps: {
     async start() {
       if (!inv.enabled || started) return;
       started = true;
+      if (leases) return leases.start();
       scheduler.start();
       for (const f of feeds) f.start();
     },
     async stop() {
       started = false;
+      await leases?.stop();
       await Promise.all(feeds.map((f) => f.stop()));
       await scheduler.stop();
     },

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Request } from 'express';
 import type { AccountConfig, OutriggerConfig } from '../config/configSchema.js';
+import { resolveAccounts } from '../config/resolveAccounts.js';
 import { InputError, NotAllowedError, ServiceUnavailableError } from '../errors/errors.js';
 import type { Action, Principal } from './Principal.js';
 
@@ -11,11 +12,18 @@ export interface Authorizer {
   canUse(principal: Principal, account: AccountConfig, action: Action): boolean;
   /** The configured accounts the principal may READ (for filtering list answers). */
   readableAccounts(principal: Principal): AccountConfig[];
+  /** The configured accounts the principal may WRITE. */
+  writableAccounts(principal: Principal): AccountConfig[];
   /**
    * The account named in a request, if the principal may use it for `action`. An unknown account is a 400 naming
    * `field` (listing only the accounts the caller may see); a known one the caller may not use is a 403.
    */
   requireAccount(principal: Principal, name: string | undefined, action: Action, field: string): AccountConfig;
+  /**
+   * With Fiat: DOWN when Fiat does not answer (the last authorization call failed and a probe of its `/health` fails
+   * too), since every request that needs a decision then fails closed. Without Fiat: undefined (no component).
+   */
+  health?: () => Promise<{ status: 'UP' | 'DOWN'; details?: Record<string, unknown> }>;
 }
 
 interface FiatView {
@@ -38,8 +46,11 @@ export function createAuthorizer(deps: {
   const fiat = config.auth.fiat;
   const http = deps.http ?? axios.create({ timeout: fiat.timeoutMs });
   const now = deps.now ?? Date.now;
-  const accounts = new Map(config.aws.accounts.map((a) => [a.name, a]));
+  // AWS accounts and ECS accounts (by their own names, with the credentials of their AWS account).
+  const accounts = new Map(resolveAccounts(config).map((a) => [a.name, a]));
   const cache = new Map<string, { at: number; principal: Principal }>();
+  /** The outcome of the last call to Fiat: what /health reports. */
+  let last: { ok: boolean; at: number; error?: string } | undefined;
 
   async function fromFiat(user: string): Promise<Principal> {
     const hit = cache.get(user);
@@ -48,10 +59,16 @@ export function createAuthorizer(deps: {
     try {
       const res = await http.get<FiatView>(`${fiat.baseUrl!.replace(/\/$/, '')}/authorize/${encodeURIComponent(user)}`);
       view = res.data ?? {};
+      last = { ok: true, at: now() };
     } catch (err) {
       const status = axios.isAxiosError(err) ? err.response?.status : undefined;
-      if (status === 404) view = {};
-      else throw new ServiceUnavailableError(`Fiat did not answer for user "${user}" (${status ? `HTTP ${status}` : 'no response'}); try again shortly`, { cause: err });
+      if (status === 404) {
+        view = {};
+        last = { ok: true, at: now() };
+      } else {
+        last = { ok: false, at: now(), error: status ? `HTTP ${status}` : (err as Error).message || 'no response' };
+        throw new ServiceUnavailableError(`Fiat did not answer for user "${user}" (${status ? `HTTP ${status}` : 'no response'}); try again shortly`, { cause: err });
+      }
     }
     const map = new Map<string, Set<Action>>();
     for (const a of view.accounts ?? []) {
@@ -80,6 +97,9 @@ export function createAuthorizer(deps: {
     readableAccounts(principal) {
       return [...accounts.values()].filter((a) => authorizer.canUse(principal, a, 'READ'));
     },
+    writableAccounts(principal) {
+      return [...accounts.values()].filter((a) => authorizer.canUse(principal, a, 'WRITE'));
+    },
     requireAccount(principal, name, action, field) {
       if (!name) throw new InputError('Validation Failed', { errors: [{ field, message: 'an account name is required' }] });
       const account = accounts.get(name);
@@ -95,5 +115,23 @@ export function createAuthorizer(deps: {
       return account;
     },
   };
+  if (fiat.enabled) {
+    authorizer.health = async () => {
+      if (!last?.ok) {
+        // No call yet, or the last one failed: make one (the anonymous user's view; 404 is an answer too).
+        try {
+          await fromFiat('anonymous');
+          cache.delete('anonymous');
+        } catch {
+          /* `last` holds the error */
+        }
+      }
+      if (last?.ok) return { status: 'UP', details: { baseUrl: fiat.baseUrl, lastAnsweredAt: new Date(last.at).toISOString() } };
+      return {
+        status: 'DOWN',
+        details: { baseUrl: fiat.baseUrl, error: `Fiat does not answer (${last?.error ?? 'no response'}); every request that needs an authorization decision fails with 503` },
+      };
+    };
+  }
   return authorizer;
 }

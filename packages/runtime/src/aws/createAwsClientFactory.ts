@@ -24,6 +24,13 @@ export interface AwsClientFactory {
    * credentials), for a process that must act as the same account (Packer). Cached and refreshed by the SDK.
    */
   credentials?(account: AccountConfig, region: string): AwsCredentialIdentityProvider;
+  /** Per account, the last AWS call's outcome and the last error seen (what `/health` shows under `aws`). */
+  accountHealth?(): Record<string, AccountHealth>;
+}
+
+export interface AccountHealth {
+  lastSuccessAt?: string;
+  lastError?: { message: string; service: string; at: string };
 }
 
 /** clouddriver's `assumeRole: role/name` completes to the account's role ARN. */
@@ -46,6 +53,35 @@ export function createAwsClientFactory(deps: {
   makeClient?: <C>(clientClass: AwsClientClass<C>, config: AwsClientConfig, account: AccountConfig) => C;
 }): AwsClientFactory {
   const clients = new Map<string, unknown>();
+  const health = new Map<string, AccountHealth>();
+  const record = (account: string, service: string, err?: unknown) => {
+    const h = health.get(account) ?? {};
+    const at = new Date().toISOString();
+    if (err === undefined) h.lastSuccessAt = at;
+    else {
+      const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      const status = e.$metadata?.httpStatusCode;
+      h.lastError = { message: `${e.name ?? 'Error'}: ${e.message ?? String(err)}${status ? ` (HTTP ${status})` : ''}`, service, at };
+    }
+    health.set(account, h);
+  };
+  /** Every SDK call of the client is recorded against its account; the error still reaches the caller unchanged. */
+  const watch = (client: unknown, account: string, service: string) => {
+    const stack = (client as { middlewareStack?: { add(mw: unknown, options: object): void } }).middlewareStack;
+    stack?.add(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        try {
+          const out = await next(args);
+          record(account, service);
+          return out;
+        } catch (err) {
+          record(account, service, err);
+          throw err;
+        }
+      },
+      { step: 'initialize', name: 'outriggerAccountHealth' },
+    );
+  };
   const credentialsByAccount = new Map<string, AwsCredentialIdentityProvider | undefined>();
   const maxAttempts = deps.config.aws.client.maxAttempts;
 
@@ -85,9 +121,13 @@ export function createAwsClientFactory(deps: {
           ...(credentials ? { credentials } : {}),
         };
         c = deps.makeClient ? deps.makeClient(clientClass, config, account) : new clientClass(config);
+        watch(c, account.name, clientClass.name.replace(/Client$/, ''));
         clients.set(key, c);
       }
       return c;
+    },
+    accountHealth() {
+      return Object.fromEntries(deps.config.aws.accounts.map((a) => [a.name, { ...(health.get(a.name) ?? {}) }]));
     },
   };
 }

@@ -117,6 +117,13 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       return { status: 'UP', details: { type: config.storage.type } };
     },
   };
+  // Fiat not answering makes outrigger unusable (every decision fails closed): DOWN. One AWS account failing is not:
+  // its last error is shown, the status stays UP.
+  if (authorizer.health) checks.fiat = authorizer.health;
+  if (aws.accountHealth) {
+    const accountHealth = aws.accountHealth.bind(aws);
+    checks.aws = async () => ({ status: 'UP', details: { accounts: accountHealth() } });
+  }
   for (const p of providers) if (p.health) checks[p.name] = p.health;
 
   const fallback = options.fallback?.(deps);

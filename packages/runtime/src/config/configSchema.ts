@@ -22,7 +22,14 @@ export const AccountSchema = z.looseObject({
   externalId: z.string().min(1).optional(),
   sessionName: z.string().min(1).optional(),
   lambdaEnabled: z.boolean().default(false),
-  ecsEnabled: z.boolean().default(true),
+  /**
+   * Shorthand for an ECS account of the same name using this account's credentials (as if `ecs.accounts` had
+   * `{name: <this>, awsAccount: <this>}`). Off by default: an AWS account is an ECS account only when said so, so an
+   * account added for Lambda never has its ECS deploys taken over from clouddriver.
+   */
+  ecsEnabled: z.boolean().default(false),
+  /** Set on the ECS accounts derived from `ecs.accounts`: the AWS account whose credentials they use. */
+  awsAccount: z.string().optional(),
   permissions: z
     .object({
       READ: z.array(z.string()).default([]),
@@ -119,9 +126,40 @@ export const ConfigSchema = z.object({
   clouddriver: z.object({ baseUrl: z.url().optional() }).default({}),
   /** Provider sections: each provider validates its own with `parseConfigSection`. */
   lambda: z.record(z.string(), z.unknown()).default({}),
-  ecs: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * clouddriver's `ecs:` section: `accounts[{name, awsAccount, namingStrategy}]` are the ECS accounts (Orca's ECS
+   * descriptions carry their names, e.g. `ecs-prod`), each using the credentials of the AWS account it names. The
+   * rest of the section is the ECS provider's (see packages/ecs).
+   */
+  ecs: z
+    .looseObject({
+      enabled: z.boolean().optional(),
+      accounts: z
+        .array(
+          z.looseObject({
+            name: z.string().min(1),
+            awsAccount: z.string().min(1),
+            namingStrategy: z.string().optional(),
+            permissions: z.object({ READ: z.array(z.string()).default([]), WRITE: z.array(z.string()).default([]) }).optional(),
+          }),
+        )
+        .default([]),
+    })
+    .default({ accounts: [] }),
   bake: z.record(z.string(), z.unknown()).default({}),
+}).superRefine((c, ctx) => {
+  const aws = new Set(c.aws.accounts.map((a) => a.name));
+  const seen = new Set<string>();
+  c.ecs.accounts.forEach((e, i) => {
+    if (!aws.has(e.awsAccount))
+      ctx.addIssue({ code: 'custom', path: ['ecs', 'accounts', i, 'awsAccount'], message: `no aws.accounts entry is named "${e.awsAccount}" (AWS accounts: ${[...aws].join(', ') || 'none'})` });
+    if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['ecs', 'accounts', i, 'name'], message: `duplicate ECS account name "${e.name}"` });
+    if (aws.has(e.name) && e.name !== e.awsAccount)
+      ctx.addIssue({ code: 'custom', path: ['ecs', 'accounts', i, 'name'], message: `"${e.name}" is already an AWS account using other credentials; give the ECS account its own name` });
+    seen.add(e.name);
+  });
 });
 
 export type OutriggerConfig = z.infer<typeof ConfigSchema>;
+export type EcsAccountEntry = OutriggerConfig['ecs']['accounts'][number];
 export type AccountConfig = OutriggerConfig['aws']['accounts'][number];

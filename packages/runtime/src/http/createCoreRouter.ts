@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Health } from '@outrigger/contract';
 import type { Authorizer } from '../auth/createAuthorizer.js';
+import type { Principal } from '../auth/Principal.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors/errors.js';
 import type { TaskRunner } from '../tasks/createTaskRunner.js';
 import type { TaskRecord, TaskStore } from '../tasks/TaskStore.js';
@@ -64,18 +65,24 @@ export function createCoreRouter(deps: {
     return health;
   });
 
+  /**
+   * Whose tasks a caller sees: tasks on accounts they may READ or WRITE (Orca polls a task as the user who started
+   * it, and Fiat can grant WRITE alone), and the tasks they started themselves. clouddriver's TaskController does not
+   * check at all; outrigger still hides other accounts' tasks.
+   */
+  const visibleAccounts = (principal: Principal) =>
+    [...new Set([...authorizer.readableAccounts(principal), ...authorizer.writableAccounts(principal)].map((a) => a.name))];
+  const startedBy = (task: TaskRecord, principal: Principal) => !principal.anonymous && task.user !== undefined && task.user === principal.user;
+
   async function readable(id: string, principal: Awaited<ReturnType<typeof authorizer.principalFor>>): Promise<TaskRecord> {
     const task = await store.get(id);
     if (!task) throw new NotFoundError(`Task not found (id: ${id})`);
-    if (task.account) {
-      const visible = authorizer.readableAccounts(principal).some((a) => a.name === task.account);
-      if (!visible) throw new NotFoundError(`Task not found (id: ${id})`);
-    }
+    if (task.account && !visibleAccounts(principal).includes(task.account) && !startedBy(task, principal)) throw new NotFoundError(`Task not found (id: ${id})`);
     return task;
   }
 
   bind(router, 'listTasks', async ({ query, principal }) => {
-    const accounts = authorizer.readableAccounts(await principal()).map((a) => a.name);
+    const accounts = visibleAccounts(await principal());
     return (await store.list({ limit: query.limit, accounts })).map(toClouddriverTask);
   });
   bind(router, 'getTask', async ({ params, principal }) => toClouddriverTask(await readable(params.id, await principal())));

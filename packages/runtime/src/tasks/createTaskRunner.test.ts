@@ -17,7 +17,8 @@ describe('createTaskRunner', () => {
     await settle();
     const t = (await store.get(task.id))!;
     expect(t).toMatchObject({ completed: true, failed: true, retryable: false });
-    expect(t.history.at(-1)?.status).toBe('Orchestration failed: createLambdaFunction | InvalidAccountException: [AWS Lambda is not enabled for provided account.]');
+    expect(t.history.at(-1)?.status).toBe('createLambdaFunction failed: AWS Lambda is not enabled for provided account.');
+    expect(t.history.map((h) => h.status).join('\n')).not.toMatch(/\| Exc|: \[/);
     // clouddriver's exception summary, with kork's `details` chain (innermost first).
     expect(t.resultObjects[0]).toEqual({
       type: 'EXCEPTION',

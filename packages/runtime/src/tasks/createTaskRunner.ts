@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TaskRecord, TaskStep, TaskStore } from './TaskStore.js';
-import { exceptionSummary, ORCHESTRATION } from './taskState.js';
+import { exceptionSummary, failureLine, ORCHESTRATION } from './taskState.js';
 
 /** What an operation gets while it runs in the background. */
 export interface TaskContext {
@@ -73,7 +73,7 @@ export interface TaskRunner {
 
 /**
  * Runs operations as clouddriver tasks: `Initializing Orchestration Task` → `Processing op: X` → the operation's own
- * lines → `Orchestration completed.` or `Orchestration failed: X | Exc: [message]` with an exception summary in
+ * lines → `Orchestration completed.` or `X failed: message.` with an exception summary in
  * `resultObjects`. An error's `retryable: true` (or a throttling/unavailable name) marks the task retryable.
  */
 export function createTaskRunner(deps: { store: TaskStore; logger: Logger; ownerId?: string; now?: () => number }): TaskRunner {
@@ -129,7 +129,7 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
           failed: true,
           retryable,
           phase: ORCHESTRATION,
-          status: `Orchestration failed: ${task.operation} | ${e?.name ?? 'Error'}: [${message}]`,
+          status: failureLine(task.operation, message),
           resultObjects: [exceptionSummary({ operation: task.operation, message, cause: e?.name ?? 'Error', retryable, chain })],
         },
         now(),
@@ -208,7 +208,7 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
             failed: true,
             retryable,
             phase: ORCHESTRATION,
-            status: `Orchestration failed: ${t.operation} | Exc: [${message}]`,
+            status: failureLine(t.operation, message),
             resultObjects: [exceptionSummary({ operation: t.operation, message, cause: 'Shutdown', retryable })],
           },
           now(),

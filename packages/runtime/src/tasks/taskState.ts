@@ -9,13 +9,23 @@ export function stateOf(t: Pick<TaskRecord, 'completed' | 'failed' | 'canceled'>
   return t.failed ? 'failed' : 'succeeded';
 }
 
+/**
+ * The last history line of a failed task, as a person reads it: "createLambdaFunction failed: AWS Lambda is not
+ * enabled for provided account." (clouddriver writes `Orchestration failed: X | Exc: [message]`; the exception type
+ * stays in the result object's `cause`, for Orca).
+ */
+export function failureLine(operation: string, message: string): string {
+  const text = message.trim() || 'no reason was given';
+  return `${operation} failed: ${text}${/[.!?)\]]$/.test(text) ? '' : '.'}`;
+}
+
 /** How a task whose process died ends: failed, retryable (unless it cannot be resumed), with an exception summary. */
 export function orphanFinish(t: TaskRecord, message: string, retryable = true): TaskFinish {
   return {
     failed: true,
     retryable,
     phase: ORCHESTRATION,
-    status: `Orchestration failed: ${t.operation} | Exc: [${message}]`,
+    status: failureLine(t.operation, message),
     resultObjects: [exceptionSummary({ operation: t.operation, message, cause: 'ProcessDied', retryable })],
   };
 }

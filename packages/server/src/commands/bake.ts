@@ -23,9 +23,30 @@ async function json(res: Response): Promise<any> {
   }
 }
 
+/** A server that does not answer: the URL and the reason in one line, no stack trace. */
+class Unreachable extends Error {}
+
 /** Submits, follows the log by offset, and prints the bake. Returns the exit code. */
 export async function runBake(baseUrl: string, request: unknown, opts: { region: string; rebake: boolean }, io: Io): Promise<number> {
+  try {
+    return await followBake(baseUrl, request, opts, io);
+  } catch (err) {
+    if (!(err instanceof Unreachable)) throw err;
+    io.err(`outrigger bake: ${err.message}\n`);
+    return 1;
+  }
+}
+
+async function followBake(baseUrl: string, request: unknown, opts: { region: string; rebake: boolean }, io: Io): Promise<number> {
   const base = baseUrl.replace(/\/$/, '');
+  const fetch = async (url: string, init?: RequestInit): Promise<Response> => {
+    try {
+      return await globalThis.fetch(url, init);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new Unreachable(`cannot reach the outrigger server at ${base} (${cause?.code ?? cause?.message ?? (err as Error).message}); is it running, and is --server right?`);
+    }
+  };
   const res = await fetch(`${base}/api/v1/${encodeURIComponent(opts.region)}/bake${opts.rebake ? '?rebake=1' : ''}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-SPINNAKER-USER': process.env.USER ?? 'outrigger-cli' },
