@@ -96,6 +96,46 @@ describe('outrigger serve', () => {
     expect(p.err()).toContain(`${file}: server.port: Invalid input: expected number, received string`);
   });
 
+  it('names every config error at once: unknown keys of its own sections with a "did you mean", pasted sections left alone', async () => {
+    const file = path.join(dir, 'typos.yml');
+    writeFileSync(
+      file,
+      [
+        'server:',
+        '  port: seventy',
+        'bake:',
+        '  maxConcurentBakes: 2',
+        '  packer:',
+        '    timeoutMinute: 30',
+        'lambda:',
+        '  inventory:',
+        '    enabeld: true',
+        'aws:',
+        '  defaultAssumeRole: role/spinnakerManaged',
+        '  bakeryDefaults:',
+        '    templateFile: aws-ebs.json',
+        '  accounts:',
+        '    - name: prod',
+        '      accountId: "123456789012"',
+        '      providerVersion: V1',
+        'rosco:',
+        '  configDir: /opt/rosco/config/packer',
+        'redis:',
+        '  connection: redis://localhost:6379',
+        '',
+      ].join('\n'),
+    );
+    const p = run(['serve', '--config', file]);
+    expect(await p.exited).toBe(2);
+    const err = p.err();
+    expect(err).toContain('invalid configuration (4 errors)');
+    expect(err).toContain(`${file}: server.port: Invalid input: expected number, received string`);
+    expect(err).toContain(`${file}: bake.maxConcurentBakes: unknown key (did you mean maxConcurrentBakes?)`);
+    expect(err).toContain(`${file}: bake.packer.timeoutMinute: unknown key (did you mean timeoutMinutes?)`);
+    expect(err).toContain(`${file}: lambda.inventory.enabeld: unknown key (did you mean enabled?)`);
+    expect(err).not.toMatch(/rosco|redis|providerVersion|defaultAssumeRole|templateFile/);
+  });
+
   it('refuses unknown flags and bad ports with usage, exit code 2', async () => {
     const a = run(['serve', '--port', 'abc']);
     expect(await a.exited).toBe(2);
