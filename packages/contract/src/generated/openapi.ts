@@ -1362,7 +1362,8 @@ export interface components {
             field?: string;
         };
         EcsTargetGroupMapping: {
-            containerName: string;
+            /** @description The container to load-balance; in inputs mode (no artifact) the one container built from the inputs. */
+            containerName?: string;
             containerPort?: number;
             /** @description Target group name (or ARN). */
             targetGroup: string;
@@ -1428,6 +1429,28 @@ export interface components {
             loadBalancedContainer?: string;
             targetGroupMappings?: components["schemas"]["EcsTargetGroupMapping"][];
             iamRole?: string;
+            /** @description Inputs mode (`useTaskDefinitionArtifact` false, Deck's default) — the container image. */
+            dockerImageAddress?: string;
+            /** @description Inputs mode: CPU units (task-level cpu on Fargate). */
+            computeUnits?: number;
+            /** @description Inputs mode: MiB reserved (task-level memory on Fargate). */
+            reservedMemory?: number;
+            /** @description Inputs mode: tcp (default) or udp. */
+            portProtocol?: string;
+            /** @description Inputs mode container environment. */
+            environmentVariables?: {
+                [key: string]: string;
+            };
+            /** @description Inputs mode container labels. */
+            dockerLabels?: {
+                [key: string]: string;
+            };
+            logDriver?: string;
+            logOptions?: {
+                [key: string]: string;
+            };
+            /** @description Inputs mode: Secrets Manager ARN or name for a private registry. */
+            dockerImageCredentialsSecret?: string;
             tags?: {
                 [key: string]: string;
             };

@@ -94,7 +94,7 @@ export const EcsPlacementConstraintSchema = z.object({ type: str(64), expression
 export const EcsPlacementStrategySchema = z.object({ type: str(64), field: str(255).optional() });
 
 export const EcsTargetGroupMappingSchema = z.object({
-  containerName: str(255),
+  containerName: str(255).optional(),
   containerPort: z.number().int().min(0).max(65535).optional(),
   targetGroup: str(2048),
 });
@@ -146,6 +146,15 @@ export const EcsDeploymentFieldsSchema = z.object({
   loadBalancedContainer: str(255).optional(),
   targetGroupMappings: z.array(EcsTargetGroupMappingSchema).optional(),
   iamRole: str(2048).optional(),
+  dockerImageAddress: str(2048).optional(),
+  computeUnits: z.number().int().min(0).max(1000000).optional(),
+  reservedMemory: z.number().int().min(0).max(1000000).optional(),
+  portProtocol: str(16).optional(),
+  environmentVariables: z.record(z.string(), str(32768)).optional(),
+  dockerLabels: z.record(z.string(), str(4096)).optional(),
+  logDriver: str(64).optional(),
+  logOptions: z.record(z.string(), str(4096)).optional(),
+  dockerImageCredentialsSecret: str(2048).optional(),
   tags: z.record(z.string(), str(256)).optional(),
   useTaskDefinitionArtifact: z.boolean().optional(),
   resolvedTaskDefinitionArtifact: ArtifactSchema.optional(),

@@ -23,6 +23,7 @@ import { resolveSecurityGroups, resolveSubnets, vpcsOfSubnets } from '../aws/res
 import { copyScaling, createScalingPolicies } from '../aws/copyScaling.js';
 import type { EcsContext } from '../EcsContext.js';
 import { clusterNameOf } from '../resolve/serverGroupNames.js';
+import { isInputsMode, withInputsDefaults } from '../resolve/taskDefinitionFromInputs.js';
 import { failOnFindings, renderForDescription } from './RenderEcsTaskDefinition.js';
 import { regionOf } from './toResolveInput.js';
 
@@ -47,11 +48,19 @@ export function validateCreateDescription(d: EcsDeploymentFields): void {
   if (!clusterNameOf(d).cluster) e('application', 'not.nullable (or moniker.app)');
   if (d.subnetType && d.subnetTypes?.length) e('subnetTypes', 'invalid: subnetType and subnetTypes may not both be set');
   if (d.targetGroup && d.targetGroupMappings?.length) e('targetGroup', 'invalid: targetGroup and targetGroupMappings may not both be set');
+  // Inputs mode (clouddriver's EcsCreateServerGroupDescriptionValidator, useTaskDefinitionArtifact false): the one
+  // container is built from dockerImageAddress, so mappings need no container name; Fargate needs task cpu/memory.
+  const inputs = isInputsMode(d);
+  if (inputs) {
+    if (!d.dockerImageAddress) e('dockerImageAddress', 'not.nullable (inputs mode: useTaskDefinitionArtifact is false)');
+    if (d.launchType === 'FARGATE' && !d.computeUnits) e('computeUnits', 'not.nullable (Fargate needs task-level cpu)');
+    if (d.launchType === 'FARGATE' && !d.reservedMemory) e('reservedMemory', 'not.nullable (Fargate needs task-level memory)');
+  }
   (d.targetGroupMappings ?? []).forEach((m, i) => {
-    if (!m.containerName) e(`targetGroupMappings[${i}].containerName`, 'not.nullable');
+    if (!m.containerName && !inputs) e(`targetGroupMappings[${i}].containerName`, 'not.nullable');
     if (m.containerPort === undefined) e(`targetGroupMappings[${i}].containerPort`, 'not.nullable');
   });
-  if (d.targetGroup && !d.loadBalancedContainer) e('loadBalancedContainer', 'not.nullable');
+  if (d.targetGroup && !d.loadBalancedContainer && !inputs) e('loadBalancedContainer', 'not.nullable');
   if (errors.length) throw new InputError('Validation Failed', { errors });
 }
 
@@ -68,6 +77,7 @@ export interface CreateResult extends Record<string, unknown> {
  * removed again, and the task history says what was cleaned up and what (if anything) remains.
  */
 export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, account: AccountConfig, task: TaskContext): Promise<CreateResult> {
+  if (isInputsMode(d)) d = withInputsDefaults(d);
   const say = (line: string) => task.updateStatus(PHASE, line);
   const call = <T>(service: string, fn: () => Promise<T>) => callAws(service, fn, ctx.sleep ? { sleep: ctx.sleep } : {});
   const region = regionOf(d)!;

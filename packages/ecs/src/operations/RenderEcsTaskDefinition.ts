@@ -8,6 +8,7 @@ import { pinImageDigests } from '../aws/pinImageDigests.js';
 import { diffTaskDefinitions } from '../resolve/diffTaskDefinitions.js';
 import { parseTaskDefinitionArtifact } from '../resolve/parseTaskDefinitionArtifact.js';
 import { resolveTaskDefinition, type ResolveResult } from '../resolve/resolveTaskDefinition.js';
+import { isInputsMode, withInputsDefaults } from '../resolve/taskDefinitionFromInputs.js';
 import { clusterNameOf } from '../resolve/serverGroupNames.js';
 import type { Finding, TaskDefinition } from '../resolve/types.js';
 import { loadTaskDefinitionArtifact } from './loadTaskDefinitionArtifact.js';
@@ -36,6 +37,7 @@ export async function renderForDescription(
   account: AccountConfig | undefined,
   opts: { lookup: boolean },
 ): Promise<RenderOutcome & { region: string }> {
+  if (isInputsMode(body)) body = withInputsDefaults(body);
   const region = regionOf(body) ?? account?.regions[0]?.name ?? ctx.deps.config.aws.defaultRegions[0]?.name ?? 'us-east-1';
   const artifact = await loadTaskDefinitionArtifact(ctx, body, account, region);
   const naming = clusterNameOf(body);

@@ -4,6 +4,7 @@ import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { fetchArtifact, type ArtifactLike } from '../artifacts/fetchArtifact.js';
 import { callAws } from '../aws/callAws.js';
 import type { EcsContext } from '../EcsContext.js';
+import { isInputsMode, taskDefinitionFromInputs } from '../resolve/taskDefinitionFromInputs.js';
 
 /**
  * The task-definition document of a request: an inline `taskDefinition`, Orca's SpEL-evaluated map, or the artifact
@@ -16,6 +17,14 @@ export async function loadTaskDefinitionArtifact(
   region: string,
 ): Promise<string | Record<string, unknown>> {
   if (d.taskDefinition) return d.taskDefinition;
+  if (isInputsMode(d)) {
+    if (!d.dockerImageAddress) {
+      throw new InputError('Validation Failed', {
+        errors: [{ field: '$.body.dockerImageAddress', message: 'required when useTaskDefinitionArtifact is false (the task definition is built from the stage inputs)' }],
+      });
+    }
+    return taskDefinitionFromInputs(d);
+  }
   if (d.evaluateTaskDefinitionArtifactExpressions && d.spelProcessedTaskDefinitionArtifact) return d.spelProcessedTaskDefinitionArtifact;
   if (d.fromTaskDefinition) {
     if (!account) throw new InputError('fromTaskDefinition needs an AWS account.', { errors: [{ field: '$.body.credentials', message: 'required with fromTaskDefinition' }] });
