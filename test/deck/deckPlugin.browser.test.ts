@@ -49,6 +49,9 @@ async function startOutrigger() {
         { name: 'sandbox', accountId: '210987654321', regions: ['us-west-2'], lambdaEnabled: false },
       ],
     },
+    // ECS accounts as clouddriver lists them: both AWS accounts are also ECS accounts of the same name, and
+    // ecs-sandbox is an ECS account of its own using sandbox's credentials.
+    ecs: { accounts: [{ name: 'prod', awsAccount: 'prod' }, { name: 'sandbox', awsAccount: 'sandbox' }, { name: 'ecs-sandbox', awsAccount: 'sandbox' }] },
   });
   // AWS is faked at the SDK client boundary only: Lambda from FakeLambda, EC2 images from FakeEC2, the rest from FakeAws.
   const aws = createAwsClientFactory({
@@ -178,7 +181,7 @@ describe('ECS: render and preview (outriggerEcsRender)', () => {
     expect(stage).toMatchObject({ type: 'outriggerEcsRender', alias: 'preconfiguredWebhook', parameterValues: { failOnError: 'true', containerToImageMap: '{}' } });
     expect(await harness<string[]>('requiredFieldsMissing', stage)).toEqual(['parameterValues.account', 'parameterValues.region', 'parameterValues.ecsClusterName']);
 
-    expect(await options('account')).toEqual(['prod', 'sandbox']);
+    expect(await options('account')).toEqual(['prod', 'sandbox', 'ecs-sandbox']);
     await pick('account', 'prod');
     expect(await options('region')).toEqual(['us-east-1', 'eu-west-1']);
     await pick('region', 'us-east-1');
@@ -334,6 +337,8 @@ describe('Bake: image retention (outriggerImageRetention)', () => {
   it('renders its form; keep and dry run update the stage; validators fire', async () => {
     await openStage('outriggerImageRetention');
     expect((await stageJson()).parameterValues).toMatchObject({ keep: 5, dryRun: 'true' });
+    // An ECS-only account (ecs-sandbox) bakes nothing: not offered here.
+    expect(await options('account')).toEqual(['prod', 'sandbox']);
     await pick('account', 'sandbox');
     await pick('region', 'us-west-2');
     await typeInto('keep', '1001');

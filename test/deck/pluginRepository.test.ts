@@ -18,6 +18,8 @@ beforeAll(async () => {
           { name: 'tools', ecsEnabled: true },
         ],
       },
+      // An ECS account named differently from the AWS account whose credentials it uses (clouddriver's ecs.accounts).
+      ecs: { accounts: [{ name: 'ecs-sandbox', awsAccount: 'sandbox' }] },
     },
   });
 });
@@ -59,6 +61,8 @@ describe('GET /accounts (the stage pickers)', () => {
     expect(anonymous).toEqual([
       { name: 'sandbox', type: 'aws', cloudProvider: 'aws', regions: [{ name: 'us-west-2' }, { name: 'eu-west-1' }], lambdaEnabled: true, ecsEnabled: true },
       { name: 'tools', type: 'aws', cloudProvider: 'aws', regions: [{ name: 'us-east-1' }], lambdaEnabled: false, ecsEnabled: true },
+      // ECS only: the pickers offer it to ECS stages and not to Lambda or bake stages.
+      { name: 'ecs-sandbox', type: 'aws', cloudProvider: 'aws', regions: [{ name: 'us-west-2' }, { name: 'eu-west-1' }], lambdaEnabled: false, ecsEnabled: true, awsAccount: 'sandbox' },
     ]);
     const ops = (await (await fetch(`${app.url}/accounts`, { headers: { 'X-SPINNAKER-USER': 'alice', 'X-SPINNAKER-ACCOUNTS': 'prod,tools' } })).json()) as { name: string }[];
     expect(ops.map((a) => a.name)).toEqual(['prod', 'tools']);

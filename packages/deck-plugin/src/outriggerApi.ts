@@ -12,6 +12,8 @@ export interface OutriggerAccount {
   lambdaEnabled: boolean;
   ecsEnabled: boolean;
   environment?: string;
+  /** Set on ECS accounts of `ecs.accounts` that use another AWS account's credentials (ECS only). */
+  awsAccount?: string;
 }
 
 let accounts: Promise<OutriggerAccount[]> | undefined;

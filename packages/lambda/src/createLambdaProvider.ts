@@ -23,6 +23,7 @@ import { realClock, type Clock } from './inventory/clock.js';
 import { createInventoryService, type InventoryService } from './inventory/createInventoryService.js';
 import { FunctionInventory } from './inventory/FunctionInventory.js';
 import { PostgresInventorySnapshot } from './inventory/PollerLeases.js';
+import { clouddriverFunctions } from './clouddriverReads.js';
 import { listRuntimes } from './listRuntimes.js';
 import { createKeyedLock } from './keyedLock.js';
 import { functionNameFor } from './naming.js';
@@ -281,18 +282,28 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
 
   deps.bind(router, 'listFunctionRuntimes', () => listRuntimes(new Date(now())));
 
-  deps.bind(router, 'listFunctions', async ({ query, principal }) =>
-    inventory.list({
+  // In front of clouddriver, a read naming another account is clouddriver's alone (the passthrough answers it).
+  const ownLambdaAccounts = new Set(lambdaAccounts().map((a) => a.name));
+  if (clouddriverUrl) {
+    router.get('/functions', (req, _res, next) => {
+      const account = typeof req.query.account === 'string' ? req.query.account : undefined;
+      next(account && !ownLambdaAccounts.has(account) ? 'router' : undefined);
+    });
+  }
+  deps.bind(router, 'listFunctions', async ({ query, principal, req }) => {
+    const own = inventory.list({
       accounts: readable(await principal()),
       ...(query.account ? { account: query.account } : {}),
       ...(query.region ? { region: query.region } : {}),
       ...(query.functionName ? { functionName: query.functionName } : {}),
-    }),
-  );
+    });
+    if (!clouddriverUrl || query.account) return own;
+    return [...own, ...(await clouddriverFunctions(clouddriverUrl, req, ownLambdaAccounts, deps.logger))] as typeof own;
+  });
 
   // The Functions tab polls this; the JSON of an application is kept until the inventory changes.
   const appJson = new Map<string, { version: number; body: string }>();
-  deps.bind(router, 'listApplicationFunctions', async ({ params, principal, res }) => {
+  deps.bind(router, 'listApplicationFunctions', async ({ params, principal, res, req }) => {
     const accounts = readable(await principal());
     const key = `${params.application.toLowerCase()}\u0000${[...accounts].sort().join(',')}`;
     let hit = appJson.get(key);
@@ -300,6 +311,15 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
       hit = { version: inventory.version, body: JSON.stringify(inventory.forApplication(params.application, accounts)) };
       if (appJson.size > 1000) appJson.clear();
       appJson.set(key, hit);
+    }
+    if (clouddriverUrl) {
+      // Functions of clouddriver's accounts join outrigger's (Deck's Functions tab reads this through Gate).
+      const others = await clouddriverFunctions(clouddriverUrl, req, ownLambdaAccounts, deps.logger);
+      if (others.length) {
+        const body = hit.body === '[]' ? JSON.stringify(others) : `${hit.body.slice(0, -1)},${JSON.stringify(others).slice(1)}`;
+        res.status(200).type('application/json').send(body);
+        return undefined;
+      }
     }
     res.status(200).type('application/json').send(hit.body);
     return undefined;
@@ -351,6 +371,7 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
       await service.start();
     },
     async stop() {
+      rollouts.stop();
       await service.stop();
     },
   };

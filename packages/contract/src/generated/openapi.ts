@@ -1090,6 +1090,8 @@ export interface components {
             }[];
             lambdaEnabled: boolean;
             ecsEnabled: boolean;
+            /** @description For an ECS account of `ecs.accounts` named differently from its AWS account, the AWS account whose credentials it uses. */
+            awsAccount?: string;
         };
         /**
          * @description Spinnaker's kork/Spring error map, plus `errors[]` for validation failures.

@@ -30,6 +30,7 @@ export const AccountSummarySchema = z.object({
   regions: z.array(z.object({ name: z.string() })),
   lambdaEnabled: z.boolean(),
   ecsEnabled: z.boolean(),
+  awsAccount: z.string().optional(),
 });
 
 export type PluginRelease = components['schemas']['PluginRelease'];

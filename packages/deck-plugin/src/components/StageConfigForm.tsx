@@ -23,7 +23,7 @@ const withCode = (text: string) => text.split(/`([^`]+)`/).map((part, i) => (i %
 const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
 
 const accepts = (p: StageParameter, a: OutriggerAccount) =>
-  p.capability === 'lambda' ? a.lambdaEnabled : p.capability === 'ecs' ? a.ecsEnabled : true;
+  p.capability === 'lambda' ? a.lambdaEnabled : p.capability === 'ecs' ? a.ecsEnabled : !a.awsAccount;
 
 /** One stage's form: a field per parameter of its definition, with Deck's own form components. */
 function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefinition }) {

@@ -237,18 +237,32 @@ export function createRollouts(deps: ProviderDeps, router: Router, o: RolloutOpt
     return { lifecycleEventHookExecutionId: h.executionId };
   });
 
+  /** Resumes every rollout the store says is active while no live task runs it (a restart, or a replica that died). */
+  async function resumeOrphans() {
+    for (const r of await store.list({ active: true, limit: 10_000 })) {
+      const task = await deps.taskStore.get(r.id);
+      if (task && !task.completed) continue;
+      const resumed = await deps.tasks.resume(r.id);
+      if (resumed) deps.logger.info({ rollout: r.id, function: r.functionName, alias: r.aliasName, step: r.stepIndex }, 'resumed lambda rollout');
+      else deps.logger.warn({ rollout: r.id }, 'an active lambda rollout could not be resumed (its task is not failed-and-retryable)');
+    }
+  }
+  let sweep: NodeJS.Timeout | undefined;
+
   return {
     store,
     engine,
-    /** Resumes every rollout the store says is active and no live task runs (after a restart or a replica's death). */
+    /**
+     * Resumes orphaned rollouts now and then every 30 s: with a shared PostgreSQL store, another replica's orphan sweep
+     * marks a dead replica's tasks failed-and-retryable, and a live replica picks its rollouts up.
+     */
     async start() {
-      for (const r of await store.list({ active: true, limit: 10_000 })) {
-        const task = await deps.taskStore.get(r.id);
-        if (task && !task.completed) continue;
-        const resumed = await deps.tasks.resume(r.id);
-        if (resumed) deps.logger.info({ rollout: r.id, function: r.functionName, alias: r.aliasName, step: r.stepIndex }, 'resumed lambda rollout');
-        else deps.logger.warn({ rollout: r.id }, 'an active lambda rollout could not be resumed (its task is not failed-and-retryable)');
-      }
+      await resumeOrphans();
+      sweep = setInterval(() => void resumeOrphans().catch((err) => deps.logger.warn({ err }, 'lambda rollout resume sweep failed')), 30_000);
+      sweep.unref();
+    },
+    stop() {
+      clearInterval(sweep);
     },
   };
 }

@@ -17,6 +17,7 @@ export function bindListAccounts(router: Router, deps: PluginRepositoryDeps): vo
         regions: (a.regions.length ? a.regions : defaults).map((r) => ({ name: r.name })),
         lambdaEnabled: a.lambdaEnabled,
         ecsEnabled: a.ecsEnabled,
+        ...(a.awsAccount && a.awsAccount !== a.name ? { awsAccount: a.awsAccount } : {}),
       }),
     );
   });
