@@ -47,6 +47,15 @@ export class FakeAws {
   // Cloud Map
   sdServices = new Map<string, string>();
 
+  /**
+   * Freezes the process's view at `command`: the call before it has taken effect and this one never answers, as if
+   * the process were killed with SIGKILL at that point (no clean-up runs). AWS state stays for the next process.
+   */
+  freezeAt?: { command: string; after: number };
+  freezeAtCall(command: string, after = 0): void {
+    this.freezeAt = { command, after };
+  }
+
   failNext(command: string, err: Error, times = 1): void {
     const q = this.failures.get(command) ?? [];
     for (let i = 0; i < times; i++) q.push(err);
@@ -100,6 +109,12 @@ export class FakeAws {
   async send(client: string, cmd: Cmd): Promise<any> {
     const name = cmd.constructor.name.replace(/Command$/, '');
     const input = cmd.input;
+    if (this.freezeAt?.command === name) {
+      if (this.freezeAt.after-- <= 0) {
+        this.freezeAt = undefined;
+        return new Promise(() => {});
+      }
+    }
     this.calls.push({ client, command: name, input: structuredClone(input) });
     const queued = this.failures.get(name);
     if (queued?.length) throw queued.shift();

@@ -4,10 +4,10 @@ import { createEcsProvider } from '../createEcsProvider.js';
 import { FakeAws } from './FakeAws.js';
 
 /** The ECS provider alone in `composeApp` (memory storage, response validation on), listening on 127.0.0.1. */
-export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: FakeAws; artifacts?: { allowedHosts: string[] } } = {}) {
+export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: FakeAws; artifacts?: { allowedHosts: string[] }; storage?: Record<string, unknown>; ownerId?: string } = {}) {
   const fake = opts.fake ?? new FakeAws();
   const config = ConfigSchema.parse({
-    storage: { type: 'memory' },
+    storage: opts.storage ?? { type: 'memory' },
     logging: { level: 'silent' },
     aws: {
       accounts: [
@@ -26,6 +26,7 @@ export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: 
     aws: fake.factory(),
     validateResponses: true,
     providers: [(deps) => createEcsProvider(deps, { sleep: async () => {}, now: fakeClock() })],
+    ...(opts.ownerId ? { ownerId: opts.ownerId } : {}),
   });
   const server = composed.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
@@ -55,6 +56,11 @@ export async function startEcsApp(opts: { ecs?: Record<string, unknown>; fake?: 
     post,
     get,
     task,
+    /** Stops listening without draining or marking anything (what kill -9 leaves: tasks RUNNING in the store). */
+    abandon: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
     close: async () => {
       await composed.close();
       await new Promise<void>((r) => server.close(() => r()));

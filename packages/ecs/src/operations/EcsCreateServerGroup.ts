@@ -5,6 +5,7 @@ import {
   DescribeServicesCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
   type CreateServiceCommandInput,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
@@ -78,6 +79,13 @@ export interface CreateResult extends Record<string, unknown> {
  */
 export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, account: AccountConfig, task: TaskContext): Promise<CreateResult> {
   if (isInputsMode(d)) d = withInputsDefaults(d);
+  // Resume (POST /task/{id}:resume): the server group name chosen before the interruption is kept, so a create that
+  // already made web-prod-v003 goes on with v003 and never makes v004.
+  // A name whose service a clean-up removed after a failure (`released`) is not reused: ECS cannot re-create a
+  // service while it drains, so that resume takes the next name.
+  const last = task.journal.findLast((s) => s.name === 'serverGroupName')?.effect;
+  const journaled = last && !last.released ? last.name : undefined;
+  if (typeof journaled === 'string') d = { ...d, serverGroupName: journaled };
   const say = (line: string) => task.updateStatus(PHASE, line);
   const call = <T>(service: string, fn: () => Promise<T>) => callAws(service, fn, ctx.sleep ? { sleep: ctx.sleep } : {});
   const region = regionOf(d)!;
@@ -93,7 +101,10 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
     failOnFindings(r.findings);
     const name = r.serverGroupName!;
     const td = r.taskDefinition!;
-    await say(`Server group name: ${name}.`);
+    // Recorded before anything is created: the next step never starts before the name is stored.
+    if (typeof journaled === 'string') await task.step('serverGroupName', async () => ({ name }));
+    else await task.record('serverGroupName', { name });
+    await say(`Server group name: ${name}${typeof journaled === 'string' ? ' (kept from before the interruption)' : ''}.`);
 
     const source = d.source?.asgName;
     let desired = d.capacity!.desired;
@@ -213,7 +224,13 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
       enableECSManagedTags: true,
       propagateTags: 'SERVICE',
     };
-    const svc = await call('ecs', () => ecs.send(new CreateServiceCommand(input)));
+    // A resumed create finds the service it made before a crash (kill -9 leaves no clean-up) and goes on with it.
+    const before = task.resumed ? (await call('ecs', () => ecs.send(new DescribeServicesCommand({ cluster: ecsCluster, services: [name] })))).services?.[0] : undefined;
+    const adopt = before && before.status === 'ACTIVE';
+    const svc = adopt
+      ? await call('ecs', () => ecs.send(new UpdateServiceCommand({ cluster: ecsCluster, service: name, taskDefinition: taskDefinitionArn, desiredCount: desired })))
+      : await call('ecs', () => ecs.send(new CreateServiceCommand(input)));
+    if (adopt) await say(`Service ${name} was already created before the interruption; continuing with it.`);
     const serviceArn = svc.service?.serviceArn ?? name;
     created.push({
       what: `service ${name}`,
@@ -261,6 +278,10 @@ export async function createServerGroup(ctx: EcsContext, d: EcsRenderRequest, ac
     };
   } catch (err) {
     await undoCreated(created, say);
+    if (created.some((c) => c.what.startsWith('service '))) {
+      const made = created.find((c) => c.what.startsWith('service '))!.what.slice('service '.length);
+      await task.record('serverGroupName', { name: made, released: true });
+    }
     throw err;
   }
 }

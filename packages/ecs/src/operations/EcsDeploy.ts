@@ -21,7 +21,11 @@ export async function deploy(ctx: EcsContext, d: EcsDeployRequest, account: Acco
   const cluster = clusterNameOf(d).cluster!;
   const say = (line: string) => task.updateStatus('DEPLOY', line);
   const ecs = ctx.deps.aws.client(ECSClient, account, region);
-  const before = (await listClusterServerGroups(ecs, ecsCluster, cluster)).filter((g) => g.status === 'ACTIVE');
+  // Recorded before anything changes: a resumed deploy treats the same server groups as "older" (never the one it made).
+  const listed = await task.step('serverGroupsBefore', async () => ({
+    groups: (await listClusterServerGroups(ecs, ecsCluster, cluster)).filter((g) => g.status === 'ACTIVE').map((g) => ({ name: g.name, desiredCount: g.desiredCount, status: g.status })),
+  }));
+  const before = listed.groups as { name: string; desiredCount: number; status: string }[];
   const source = [...before].reverse().find((g) => g.desiredCount > 0);
   const created = await createServerGroup(
     ctx,

@@ -19,6 +19,8 @@ export interface TaskContext {
    * of this one is stored. Effects are small JSON objects (names, ids, ARNs), never secrets.
    */
   step<T extends Record<string, unknown>>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Records (or supersedes: readers take the newest) a step's effect directly, e.g. when a clean-up undid a step. */
+  record(name: string, effect: Record<string, unknown>): Promise<void>;
   /** The journal as it stood when this run started (empty on a first run). */
   readonly journal: readonly TaskStep[];
   /** True when this run continues a failed task (`POST /task/{id}:resume`). */
@@ -94,6 +96,7 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
       resumed,
       updateStatus: (phase, status) => store.appendHistory(task.id, phase, status, now()),
       addResults: (...objects) => store.addResultObjects(task.id, objects),
+      record: (name, effect) => store.recordStep(task.id, name, effect, now()),
       async step(name, fn) {
         const done = journal.findLast((s) => s.name === name);
         if (done) {
