@@ -240,6 +240,7 @@ export async function outrigger(n, changing, withFeed, server) {
     lambda: withFeed ? { inventory: { changeFeed: { queues: [{ account: 'prod', region: 'us-east-1', queueUrl }] } } } : {},
     ecs: {},
     bake: {},
+    artifacts: { allowedHosts: [] },
   };
   const composed = await server.compose({
     config,

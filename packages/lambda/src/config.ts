@@ -39,10 +39,18 @@ export const LambdaConfigSchema = z.object({
             .default([]),
           /** No message and no heartbeat for this long: the feed is silent and its region polls again. */
           silenceSeconds: z.number().positive().default(900),
-          /** Listing interval while the feed is healthy. */
-          listIntervalSeconds: z.number().positive().default(900),
-          /** Detail window while the feed is healthy (every function re-read once per window, spread evenly). */
-          detailRefreshSeconds: z.number().positive().default(21_600),
+          /**
+           * Listing interval while the feed is healthy. Each listing is the cheap safety pass: a function whose
+           * RevisionId or LastModified moved without an event is read in full.
+           */
+          listIntervalSeconds: z.number().positive().default(3600),
+          /**
+           * Deep re-verify window while the feed is healthy: every function's aliases, mappings, permissions, tags and
+           * concurrency (what no listing shows) are re-read once per window, spread evenly. Events cover them first.
+           */
+          detailRefreshSeconds: z.number().positive().default(604_800),
+          /** `ListFunctions FunctionVersion=ALL` at least this often while the feed is healthy (sooner on AccountUsage). */
+          allVersionsListSeconds: z.number().positive().default(86_400),
           /** ReceiveMessage long-poll wait. */
           waitTimeSeconds: z.number().int().min(0).max(20).default(20),
         })

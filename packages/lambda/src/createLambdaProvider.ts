@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { z } from 'zod';
 import { lambdaDescriptionSchemas, type FieldError, type LambdaOperationName } from '@outrigger/contract';
 import {
+  ConflictError,
   describedAccount,
   forwardForeignRequests,
   InputError,
@@ -222,6 +223,16 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     const named = nameEntries(entries);
     const principal = await input.principal();
     const accounts = named.map((e) => deps.authorizer.requireAccount(principal, e.d.credentials, 'WRITE', `${e.at}.credentials`));
+    // An alias a progressive rollout owns is changed only by that rollout (or its controls).
+    for (const [i, e] of named.entries()) {
+      if (e.op !== 'upsertLambdaFunctionAlias' && e.op !== 'deleteLambdaFunctionAlias') continue;
+      const aliasName = (e.d as { aliasName: string }).aliasName;
+      const owner = await rollouts.ownerOf(accounts[i]!.name, e.d.region, [e.name, e.d.functionName], aliasName);
+      if (owner)
+        throw new ConflictError(
+          `Alias ${aliasName} of ${owner.functionName} is being rolled out by ${owner.id} (${owner.state}, ${owner.weight}% on version ${owner.newVersion ?? '?'}); change it through POST /lambda/rollouts/${owner.id}/promote or /rollback, or wait for the rollout to end.`,
+        );
+    }
     const ops = named.map((e) => e.op);
     const operation = ops.join(',');
     if (ops.length > 1 && resumable(ops)) deps.tasks.resumable(operation, resumer);

@@ -46,6 +46,7 @@ const ORCA_HEAD = `${GENERATED}# Orca profile (orca-local.yml) for outrigger; re
 #   To replace Rosco entirely, set services.rosco.baseUrl in spinnaker-local.yml instead.
 # clouddriver.baseUrl: Orca's Lambda stages call it directly (no shard selectors), so outrigger sits there and forwards
 #   what it does not own to the real clouddriver (outrigger serve --clouddriver-url http://spin-clouddriver.spinnaker.svc:7002).
+#   If Orca shards reads (clouddriver.readonly.baseUrl or readonly.baseUrls[]), point those at outrigger as well.
 # webhook.preconfigured: outrigger's own stages (README "Stage reference"). Deck lists them with or without the
 #   outrigger Deck plugin; the plugin gives them real forms. Status: 202 + Location /tasks/{id}, polled for status/message.
 `;

@@ -44,9 +44,17 @@ interface FakeFunction {
   eventInvoke?: Record<string, unknown>;
   /** Reads left until a pending create or an in-progress update finishes. */
   settleReads: number;
+  /** The latest published version and the code and configuration of `$LATEST` it was published from. */
+  published?: { version: string; from: string };
 }
 
 const meta = { $metadata: {} };
+
+/** What PublishVersion compares with the last version: code, configuration and LastModified; not revision or state. */
+function publishedShape(c: FunctionConfiguration): string {
+  const { RevisionId: _r, State: _s, StateReason: _sr, StateReasonCode: _sc, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, Version: _v, ...rest } = c;
+  return JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
+}
 /** AWS answers a VpcConfig with the VpcId of its subnets (empty when the function is detached). */
 const withVpcId = (v: unknown) => {
   const c = v as { SubnetIds?: string[]; SecurityGroupIds?: string[] };
@@ -497,7 +505,15 @@ export class FakeLambda {
     }
   }
 
+  /**
+   * Lambda's PublishVersion: "Lambda doesn't publish a version if the function's configuration and code haven't changed
+   * since the last version" (API reference, PublishVersion); it answers with that version instead. Compared: the code
+   * (CodeSha256), every configuration field and LastModified (any update since), not the revision or the state.
+   */
   private publish(f: FakeFunction, description?: string): FunctionConfiguration {
+    const from = publishedShape(f.config);
+    const last = f.published && f.versions.find((v) => v.Version === f.published!.version);
+    if (last && f.published!.from === from) return { ...last };
     const next = String(f.versions.reduce((n, v) => Math.max(n, Number(v.Version)), 0) + 1);
     const v: FunctionConfiguration = {
       ...f.config,
@@ -507,6 +523,7 @@ export class FakeLambda {
       ...(description ? { Description: description } : {}),
     };
     f.versions.push(v);
+    f.published = { version: next, from };
     return { ...v };
   }
 }

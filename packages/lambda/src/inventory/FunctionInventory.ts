@@ -78,6 +78,8 @@ export class FunctionInventory {
   private readonly entries = new Map<string, Entry>();
   private readonly byApp = new Map<string, Set<string>>();
   private readonly byRegion = new Map<string, Set<string>>();
+  /** Per function, the summed CodeSize of its published versions as last seen (a read or an ALL listing); in memory. */
+  private readonly publishedSizes = new Map<string, number>();
   private readonly now: () => number;
 
   private readonly db?: { put: (k: string, e: Entry) => void; del: (k: string) => void };
@@ -223,6 +225,26 @@ export class FunctionInventory {
     return { stale, evicted };
   }
 
+  /**
+   * Notes each function's published-version CodeSize from a `FunctionVersion=ALL` listing (functions listed with only
+   * `$LATEST` have none). The refresh scheduler compares AccountUsage.TotalCodeSize against what it already knows.
+   */
+  notePublishedSizes(account: string, region: string, listed: readonly FunctionConfiguration[]): void {
+    const sums = new Map<string, number>();
+    for (const f of listed) {
+      const k = key(account, region, f.FunctionName!);
+      sums.set(k, (sums.get(k) ?? 0) + (f.Version && f.Version !== '$LATEST' ? (f.CodeSize ?? 0) : 0));
+    }
+    for (const [k, n] of sums) if (this.entries.has(k)) this.publishedSizes.set(k, n);
+  }
+
+  /** Summed published-version CodeSize of one account/region's functions, as far as reads and listings have seen. */
+  publishedCodeSize(account: string, region: string): number {
+    let n = 0;
+    for (const k of this.byRegion.get(`${account}\u0000${region}`) ?? []) n += this.publishedSizes.get(k) ?? 0;
+    return n;
+  }
+
   /** Names and read times of one account/region's entries (the refresh scheduler orders its sweep by them). */
   entriesOf(account: string, region: string): { name: string; hydratedAt: number }[] {
     const out: { name: string; hydratedAt: number }[] = [];
@@ -359,6 +381,7 @@ export class FunctionInventory {
       moniker,
     };
     this.store(key(account.name, region, name), fn, { revisionId: c.RevisionId, lastModified: c.LastModified });
+    this.publishedSizes.set(key(account.name, region, name), versions.reduce((n, v) => n + (v.Version && v.Version !== '$LATEST' ? (v.CodeSize ?? 0) : 0), 0));
     return fn;
   }
 
@@ -380,6 +403,7 @@ export class FunctionInventory {
   }
 
   private remove(k: string) {
+    this.publishedSizes.delete(k);
     if (this.unindex(k)) this.db?.del(k);
   }
 

@@ -24,7 +24,7 @@ function setup(functions: number, policy: Partial<RefreshPolicy> = {}) {
   const inventory = new FunctionInventory({ aws: { client: () => client as never }, logger: createLogger({ level: 'silent' }), send, concurrency: 8, detailRefreshMs: 600_000, now: clock.now });
   const scheduler = new RefreshScheduler(
     { inventory, aws: { client: () => client as never }, logger: createLogger({ level: 'silent' }), clock, send, random: () => 0.25 },
-    { pollListMs: 30_000, pollDetailMs: 600_000, feedListMs: 900_000, feedDetailMs: 21_600_000, allVersionsListMs: 3_600_000, callsPerSecond: 20, concurrency: 8, ...policy },
+    { pollListMs: 30_000, pollDetailMs: 600_000, feedListMs: 900_000, feedDetailMs: 21_600_000, allVersionsListMs: 3_600_000, feedAllVersionsListMs: 86_400_000, callsPerSecond: 20, concurrency: 8, ...policy },
     [{ account: prod, region: 'us-east-1' }],
   );
   /** Most calls in any one-second window [t, t+1000) within [from, to). */
@@ -97,6 +97,46 @@ describe('RefreshScheduler', () => {
     await s.clock.advance(30_000);
     expect(allListings()).toBe(1);
     expect(s.at.filter((c) => c.t >= from && c.command === 'GetFunction').map((c) => c.input.FunctionName)).toContain('shop-fn00007');
+    await s.scheduler.stop();
+  });
+
+  it('with the feed healthy, the hourly listing and the long deep pass still see changes whose events were lost', async () => {
+    const s = setup(120, { feedListMs: 3_600_000, feedDetailMs: 604_800_000, feedAllVersionsListMs: 86_400_000 });
+    s.scheduler.start();
+    await s.clock.advance(60_000);
+    expect(s.inventory.size).toBe(120);
+    s.scheduler.setFeedHealthy('prod', 'us-east-1', true);
+    await s.clock.advance(3_600_000); // settle into feed mode: the lister now sleeps an hour
+    const reads = (from: number) => s.at.filter((c) => c.t >= from && c.command === 'GetFunction').map((c) => String(c.input.FunctionName));
+    const allListings = (from: number) => s.at.filter((c) => c.t >= from && c.command === 'ListFunctions' && c.input.FunctionVersion === 'ALL' && !c.input.Marker).length;
+    const call = (command: string, input: Record<string, unknown>) => s.lambda.send({ input, constructor: { name: `${command}Command` } });
+
+    // No events reach the scheduler for any of these (as if CloudTrail dropped them).
+    let from = s.clock.now();
+    s.lambda.touch('shop-fn00010'); // a console edit of $LATEST: RevisionId and LastModified move
+    await call('PublishVersion', { FunctionName: 'shop-fn00042' }); // $LATEST unchanged, TotalCodeSize moves
+    await call('CreateAlias', { FunctionName: 'shop-fn00077', Name: 'live', FunctionVersion: '$LATEST' }); // no listing shows it
+    const revision = s.lambda.functions.get('shop-fn00010')!.config.RevisionId;
+    await s.clock.advance(3_600_000 + 1_000); // one feed listing interval
+    expect(s.inventory.get('prod', 'us-east-1', 'shop-fn00010')!.revisionId).toBe(revision);
+    expect(Object.values(s.inventory.get('prod', 'us-east-1', 'shop-fn00042')!.revisions ?? {})).toContain('1');
+    expect(allListings(from)).toBe(1); // AccountUsage moved unexplained: one ALL listing
+    expect(reads(from)).toEqual(expect.arrayContaining(['shop-fn00010', 'shop-fn00042']));
+    // The deep pass is slow (one function every 604,800 / 120 s) but reaches every function within its window.
+    expect(reads(from).length).toBeLessThanOrEqual(4);
+    await s.clock.advance(604_800_000);
+    expect(s.inventory.get('prod', 'us-east-1', 'shop-fn00077')!.aliasConfigurations?.map((a) => a.name)).toEqual(['live']);
+
+    // A version published and reported by its event: the event read explains the AccountUsage move, no ALL listing.
+    await s.clock.advance(3_600_000);
+    from = s.clock.now();
+    await call('PublishVersion', { FunctionName: 'shop-fn00050' });
+    const read = s.scheduler.refresh('prod', 'us-east-1', 'shop-fn00050', 'event');
+    await s.clock.advance(5_000);
+    await read;
+    await s.clock.advance(2 * 3_600_000);
+    expect(allListings(from)).toBe(0);
+    expect(Object.values(s.inventory.get('prod', 'us-east-1', 'shop-fn00050')!.revisions ?? {})).toContain('1');
     await s.scheduler.stop();
   });
 

@@ -16,8 +16,10 @@ export interface RefreshPolicy {
   feedListMs: number;
   /** Detail window while the change feed is healthy (hours). */
   feedDetailMs: number;
-  /** `ListFunctions FunctionVersion=ALL` at least this often, even when the cheap signal says nothing changed. */
+  /** `ListFunctions FunctionVersion=ALL` at least this often while polling, even when the cheap signal is quiet. */
   allVersionsListMs: number;
+  /** The same while the change feed is healthy (PublishVersion and DeleteFunction events report versions). */
+  feedAllVersionsListMs: number;
   /** Per account, AWS calls per second for everything the inventory reads. */
   callsPerSecond: number;
   /** Reads running at once per region for new or changed functions. */
@@ -90,7 +92,7 @@ class Lane {
   private readonly readAt = new Map<string, number>();
   private wake = new AbortController();
   private workWake = new AbortController();
-  private lastUsage?: { size: number; count: number; latestSize: number };
+  private lastUsage?: { size: number; latestSize: number; knownPublished: number };
   private lastAllVersionsAt = -Infinity;
   readonly status: Omit<LaneStatus, 'mode' | 'functions' | 'queued' | 'stalestSeconds' | 'detailWindowSeconds' | 'neededCallsPerSecond'> = {
     allVersionsListings: 0,
@@ -115,6 +117,9 @@ class Lane {
 
   get listMs() {
     return this.mode === 'feed' ? this.s.policy.feedListMs : this.s.policy.pollListMs;
+  }
+  get allVersionsMs() {
+    return this.mode === 'feed' ? this.s.policy.feedAllVersionsListMs : this.s.policy.allVersionsListMs;
   }
   get detailMs() {
     return this.mode === 'feed' ? this.s.policy.feedDetailMs : this.s.policy.pollDetailMs;
@@ -241,13 +246,14 @@ class Lane {
     const inv = this.s.deps.inventory;
     const client = this.s.deps.aws.client(LambdaClient, this.account, this.region);
     const now = this.clock.now();
-    let allVersions = now - this.lastAllVersionsAt >= this.s.policy.allVersionsListMs;
+    let allVersions = now - this.lastAllVersionsAt >= this.allVersionsMs;
     // The cheap signal: AccountUsage.TotalCodeSize counts $LATEST and every published version. When it moved by more
-    // than the $LATEST sizes in the listing did, a version was published or deleted: list every version this pass.
-    let usage: { size: number; count: number } | undefined;
+    // than the $LATEST sizes in the listing and the versions already seen by reads since (events, the sweep) did, a
+    // version was published or deleted unseen: list every version this pass.
+    let usage: { size: number } | undefined;
     try {
       const got = await this.send<GetAccountSettingsCommandOutput>(client, new GetAccountSettingsCommand({}));
-      if (got.AccountUsage?.TotalCodeSize !== undefined) usage = { size: got.AccountUsage.TotalCodeSize, count: got.AccountUsage.FunctionCount ?? 0 };
+      if (got.AccountUsage?.TotalCodeSize !== undefined) usage = { size: got.AccountUsage.TotalCodeSize };
     } catch (err) {
       this.s.deps.logger.debug({ err, account: this.account.name, region: this.region }, 'GetAccountSettings failed; versions are listed on schedule only');
     }
@@ -256,14 +262,14 @@ class Lane {
     if (!allVersions && usage && this.lastUsage) {
       const movedUsage = usage.size - this.lastUsage.size;
       const movedLatest = latestSize - this.lastUsage.latestSize;
-      if (movedUsage !== movedLatest) {
+      const movedKnown = inv.publishedCodeSize(this.account.name, this.region) - this.lastUsage.knownPublished;
+      if (movedUsage !== movedLatest + movedKnown) {
         allVersions = true;
         this.status.signalTriggeredListings++;
         listed = await inv.listFunctions(client, this.send, { allVersions: true });
         latestSize = listed.reduce((n, f) => n + (!f.Version || f.Version === '$LATEST' ? (f.CodeSize ?? 0) : 0), 0);
       }
     }
-    if (usage) this.lastUsage = { ...usage, latestSize };
     if (allVersions) {
       this.lastAllVersionsAt = now;
       this.status.allVersionsListings++;
@@ -271,6 +277,8 @@ class Lane {
     const before = new Set(inv.entriesOf(this.account.name, this.region).map((e) => e.name));
     const { stale } = inv.compareListing(this.account.name, this.region, listed, { detailRefreshMs: Infinity });
     for (const name of before) if (!inv.get(this.account.name, this.region, name)) this.forget(name);
+    if (allVersions) inv.notePublishedSizes(this.account.name, this.region, listed);
+    if (usage) this.lastUsage = { size: usage.size, latestSize, knownPublished: inv.publishedCodeSize(this.account.name, this.region) };
     this.status.listed = listed.filter((f) => !f.Version || f.Version === '$LATEST').length;
     this.status.lastListAt = new Date(this.clock.now()).toISOString();
     delete this.status.lastListError;

@@ -47,6 +47,7 @@ export function createInventoryService(deps: {
       feedListMs: feedCfg.listIntervalSeconds * 1000,
       feedDetailMs: feedCfg.detailRefreshSeconds * 1000,
       allVersionsListMs: inv.allVersionsListSeconds * 1000,
+      feedAllVersionsListMs: feedCfg.allVersionsListSeconds * 1000,
       callsPerSecond: inv.callsPerSecond,
       concurrency: inv.concurrency,
     },

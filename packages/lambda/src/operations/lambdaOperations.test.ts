@@ -69,6 +69,10 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
     expect(fn.config.MemorySize).toBe(512);
     expect(fn.tags).toMatchObject({ team: 'orders', owner: 'kim' }); // merged, not wiped
 
+    // Nothing changed since version 1: Lambda answers with version 1 instead of publishing (PublishVersion API reference).
+    const unchanged = await run(h, 'publishLambdaFunctionVersion', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'shop-orders', description: 'again' });
+    expect(unchanged.resultObjects[0].version).toBe('1');
+    expect((await run(h, 'updateLambdaFunctionConfiguration', { ...deployContext, memorySize: 1024, tags: { owner: 'kim' } })).status.failed).toBe(false);
     const published = await run(h, 'publishLambdaFunctionVersion', { credentials: 'prod', region: 'us-east-1', appName: 'shop', functionName: 'shop-orders', description: 'v2' });
     expect(published.resultObjects[0].version).toBe('2');
     const alias = await run(h, 'upsertLambdaFunctionAlias', {

@@ -252,6 +252,14 @@ export function createRollouts(deps: ProviderDeps, router: Router, o: RolloutOpt
   return {
     store,
     engine,
+    /** The running or paused rollout that owns an alias, if any. */
+    async ownerOf(account: string, region: string, functionNames: string[], aliasName: string) {
+      for (const functionName of new Set(functionNames)) {
+        const [owner] = (await store.list({ account, functionName, active: true, limit: 1000 })).filter((r) => r.region === region && r.aliasName === aliasName);
+        if (owner) return owner;
+      }
+      return undefined;
+    },
     /**
      * Resumes orphaned rollouts now and then every 30 s: with a shared PostgreSQL store, another replica's orphan sweep
      * marks a dead replica's tasks failed-and-retryable, and a live replica picks its rollouts up.

@@ -372,6 +372,10 @@ describe('manual controls and ownership', () => {
     expect(second.body.message).toContain(`is being rolled out by ${id}`);
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
     expect(metrics).toContain(`outrigger_lambda_rollout_weight{rollout="${id}",account="prod",region="us-east-1",function="shop-orders",alias="live"} 10`);
+    // Orca's own alias operations cannot move an alias a rollout owns.
+    const upsert = await h.post('/aws/ops/upsertLambdaFunctionAlias', { credentials: 'prod', region: 'us-east-1', functionName: 'shop-orders', aliasName: 'live', majorFunctionVersion: '1' });
+    expect(upsert.status).toBe(409);
+    expect(upsert.body.message).toContain(`is being rolled out by ${id}`);
     const list = (await h.get('/lambda/rollouts?active=true')).body;
     expect(list.map((r: { id: string }) => r.id)).toEqual([id]);
     await h.post(`/lambda/rollouts/${id}/rollback`, {});
