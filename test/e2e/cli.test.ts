@@ -20,7 +20,7 @@ function run(args: string[]) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function until(cond: () => boolean, ms = 15_000) {
+async function until(cond: () => boolean, ms = 45_000) {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out');
@@ -86,7 +86,7 @@ describe('outrigger serve', () => {
     expect(configured.out()).toMatch(/^outrigger listening on http:\/\/0\.0\.0\.0:\d+ \(all interfaces\)/);
     configured.child.kill('SIGTERM');
     expect(await configured.exited).toBe(0);
-  });
+  }, 180_000);
 
   it('refuses a bad config file with the file, key path and expectation, exit code 2', async () => {
     const file = path.join(dir, 'bad.yml');
@@ -94,6 +94,46 @@ describe('outrigger serve', () => {
     const p = run(['serve', '--config', file]);
     expect(await p.exited).toBe(2);
     expect(p.err()).toContain(`${file}: server.port: Invalid input: expected number, received string`);
+  });
+
+  it('names every config error at once: unknown keys of its own sections with a "did you mean", pasted sections left alone', async () => {
+    const file = path.join(dir, 'typos.yml');
+    writeFileSync(
+      file,
+      [
+        'server:',
+        '  port: seventy',
+        'bake:',
+        '  maxConcurentBakes: 2',
+        '  packer:',
+        '    timeoutMinute: 30',
+        'lambda:',
+        '  inventory:',
+        '    enabeld: true',
+        'aws:',
+        '  defaultAssumeRole: role/spinnakerManaged',
+        '  bakeryDefaults:',
+        '    templateFile: aws-ebs.json',
+        '  accounts:',
+        '    - name: prod',
+        '      accountId: "123456789012"',
+        '      providerVersion: V1',
+        'rosco:',
+        '  configDir: /opt/rosco/config/packer',
+        'redis:',
+        '  connection: redis://localhost:6379',
+        '',
+      ].join('\n'),
+    );
+    const p = run(['serve', '--config', file]);
+    expect(await p.exited).toBe(2);
+    const err = p.err();
+    expect(err).toContain('invalid configuration (4 errors)');
+    expect(err).toContain(`${file}: server.port: Invalid input: expected number, received string`);
+    expect(err).toContain(`${file}: bake.maxConcurentBakes: unknown key (did you mean maxConcurrentBakes?)`);
+    expect(err).toContain(`${file}: bake.packer.timeoutMinute: unknown key (did you mean timeoutMinutes?)`);
+    expect(err).toContain(`${file}: lambda.inventory.enabeld: unknown key (did you mean enabled?)`);
+    expect(err).not.toMatch(/rosco|redis|providerVersion|defaultAssumeRole|templateFile/);
   });
 
   it('refuses unknown flags and bad ports with usage, exit code 2', async () => {
@@ -108,13 +148,13 @@ describe('outrigger serve', () => {
 
 describe('every command', () => {
   it('answers --help on stdout with exit code 0', async () => {
-    for (const args of [['--help'], ['serve', '--help'], ['render', '--help'], ['validate', '-h'], ['bake', '--help'], ['lambda-feed', '--help']]) {
-      const p = run(args);
+    const all = [['--help'], ['serve', '--help'], ['render', '--help'], ['validate', '-h'], ['bake', '--help'], ['lambda-feed', '--help']].map((args) => ({ args, p: run(args) }));
+    for (const { args, p } of all) {
       expect(await p.exited, args.join(' ')).toBe(0);
       expect(p.out(), args.join(' ')).toMatch(/usage/);
       expect(p.err(), args.join(' ')).toBe('');
     }
-  });
+  }, 120_000);
 
   it('outrigger bake --server against a dead server names the URL, without a stack trace', async () => {
     const closed = net.createServer();

@@ -75,6 +75,13 @@ async function main(argv: string[]): Promise<number> {
     });
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port: expected a port number, got "${values.port}"`);
+    // Signals are caught before the server starts: a SIGTERM that arrives while it starts (or right after it printed
+    // its address) stops it cleanly once it is up, instead of killing it half-started.
+    let signalled: NodeJS.Signals | undefined;
+    let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+    const catchSignal = (signal: NodeJS.Signals) => (onSignal ? onSignal(signal) : (signalled = signal));
+    process.once('SIGTERM', catchSignal);
+    process.once('SIGINT', catchSignal);
     const serving = await serve({
       ...(values.config ? { configFile: values.config } : {}),
       ...(port !== undefined ? { port } : {}),
@@ -83,12 +90,11 @@ async function main(argv: string[]): Promise<number> {
       ...(values['clouddriver-url'] ? { clouddriverUrl: values['clouddriver-url'] } : {}),
     });
     await new Promise<void>((resolve) => {
-      const onSignal = (signal: NodeJS.Signals) => {
+      onSignal = (signal) => {
         serving.composed.logger.info({ signal }, 'signal received');
         serving.stop().then(resolve, resolve);
       };
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
+      if (signalled) onSignal(signalled);
     });
     return 0;
   }

@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig, redactUrl, type OutriggerConfig } from '@outrigger/runtime';
+import { BakeConfigSchema } from '@outrigger/bake';
+import { EcsConfigSchema } from '@outrigger/ecs';
+import { LambdaConfigSchema } from '@outrigger/lambda';
 import { compose, type Composed } from './compose.js';
 import { createClouddriverPassthrough } from './createClouddriverPassthrough.js';
 
@@ -32,7 +35,11 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     ...(options.clouddriverUrl ? { clouddriver: { baseUrl: options.clouddriverUrl } } : {}),
     ...(options.logLevel ? { logging: { level: options.logLevel } } : {}),
   };
-  const { config, source } = loadConfig({ ...(options.configFile ? { file: options.configFile } : {}), overrides });
+  const { config, source } = loadConfig({
+    ...(options.configFile ? { file: options.configFile } : {}),
+    overrides,
+    sections: { lambda: LambdaConfigSchema, ecs: EcsConfigSchema, bake: BakeConfigSchema },
+  });
   // Embedded defaults are a try-out on one machine: only this machine can reach it, until a config file or --host says otherwise.
   const loopbackOnly = source === '(defaults)' && !options.host;
   if (loopbackOnly) config.server.host = '127.0.0.1';

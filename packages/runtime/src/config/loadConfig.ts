@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type OutriggerConfig } from './configSchema.js';
+import { unknownKeys } from './unknownKeys.js';
 
 /** A configuration file outrigger cannot start with. The message names the file, the key path and what was expected. */
 export class ConfigError extends Error {
@@ -20,7 +21,18 @@ export interface LoadedConfig {
  * defaults (SQLite under `./.outrigger/`, no accounts). `${NAME}` and `${NAME:default}` in string values are read
  * from the environment, as Spring does for clouddriver and Rosco config.
  */
-export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): LoadedConfig {
+export function loadConfig(
+  options: {
+    file?: string;
+    env?: NodeJS.ProcessEnv;
+    overrides?: Record<string, unknown>;
+    /**
+     * The providers' own sections (`lambda`, `ecs`, `bake`) and their schemas: checked here too, so one run names
+     * every error in the file, not one section at a time as each provider starts.
+     */
+    sections?: Record<string, z.ZodType>;
+  } = {},
+): LoadedConfig {
   const env = options.env ?? process.env;
   const file = options.file ?? env.OUTRIGGER_CONFIG;
   let raw: unknown = {};
@@ -42,18 +54,39 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     raw = interpolate(raw, env, source, []);
   }
   if (options.overrides) raw = deepMerge(raw as Record<string, unknown>, options.overrides);
-  return { config: parseConfigSection(ConfigSchema, raw, { source, keyPath: [] }), source };
+  const top = raw as Record<string, unknown>;
+  const problems = [
+    ...sectionProblems(ConfigSchema, raw, { source, keyPath: [] }),
+    ...Object.entries(options.sections ?? {}).flatMap(([name, schema]) => sectionProblems(schema, top[name] ?? {}, { source, keyPath: [name] })),
+  ];
+  if (problems.length) throw configError(problems);
+  return { config: ConfigSchema.parse(raw), source };
+}
+
+/**
+ * Every problem of one section: what its schema refuses, and keys it does not know (with the nearest known key). At
+ * the top level of the file (`keyPath` empty) unknown keys are other services' sections and are left alone.
+ */
+function sectionProblems(schema: z.ZodType, value: unknown, where: { source: string; keyPath: (string | number)[] }): string[] {
+  const result = schema.safeParse(value);
+  const lines = result.success
+    ? []
+    : result.error.issues.map((issue) => `${where.source}: ${keyPath([...where.keyPath, ...(issue.path as (string | number)[])]) || '(top level)'}: ${issue.message}`);
+  for (const u of unknownKeys(schema, value, { skipRoot: where.keyPath.length === 0 })) {
+    lines.push(`${where.source}: ${keyPath([...where.keyPath, ...u.path])}: unknown key${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
+  }
+  return lines;
+}
+
+function configError(lines: string[]): ConfigError {
+  return new ConfigError(`invalid configuration (${lines.length} ${lines.length === 1 ? 'error' : 'errors'})\n  ${lines.join('\n  ')}`);
 }
 
 /** Validates one section of the config with a provider's own schema, failing with the file and full key path. */
 export function parseConfigSection<S extends z.ZodType>(schema: S, value: unknown, where: { source: string; keyPath: (string | number)[] }): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const key = keyPath([...where.keyPath, ...(issue.path as (string | number)[])]) || '(top level)';
-    return `${where.source}: ${key}: ${issue.message}`;
-  });
-  throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
+  const lines = sectionProblems(schema, value, where);
+  if (lines.length) throw configError(lines);
+  return schema.parse(value);
 }
 
 function keyPath(parts: (string | number)[]): string {
