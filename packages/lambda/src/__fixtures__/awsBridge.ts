@@ -24,9 +24,11 @@ type Fake = { send(command: { input: Record<string, unknown>; constructor: { nam
 /**
  * Serves the parent test's stateful fakes to a child outrigger process: the child's SDK clients send
  * `{client, command, input}` here and get AWS's answer or its exception (name and message), so the fakes' state
- * outlives a SIGKILLed child. `before` sees every command first (to kill the child at a chosen call).
+ * outlives a SIGKILLed child. `before` sees every command first; returning 'hold' keeps that call unapplied and
+ * unanswered (to kill the child while it waits). `after` runs once AWS applied a command, before the child hears back.
  */
-export async function startAwsBridge(fakes: Record<string, Fake>, hooks: { after?: (client: string, command: string, input: Record<string, unknown>) => Promise<void> | void } = {}) {
+type Hook<R> = (client: string, command: string, input: Record<string, unknown>) => Promise<R> | R;
+export async function startAwsBridge(fakes: Record<string, Fake>, hooks: { before?: Hook<'hold' | void>; after?: Hook<void> } = {}) {
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -38,6 +40,7 @@ export async function startAwsBridge(fakes: Record<string, Fake>, hooks: { after
       try {
         if (!fake) throw new Error(`no fake for ${client}`);
         const named = { input: fromWire(input) as Record<string, unknown>, constructor: { name: command } };
+        if ((await hooks.before?.(client, command.replace(/Command$/, ''), named.input)) === 'hold') return;
         out = toWire(await fake.send(named as never));
         await hooks.after?.(client, command.replace(/Command$/, ''), named.input);
       } catch (err) {

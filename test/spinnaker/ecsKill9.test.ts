@@ -1,0 +1,170 @@
+// kill -9 proof for resume (issue 8, "Tasks"): a REAL outrigger child process (ECS provider, SQLite data dir) is
+// SIGKILLed at each AWS step of an ECS red/black deploy — once while the call is held unapplied, once right after AWS
+// applied it and before the process heard back — then a new process on the same SQLite file comes up, the task reads
+// failed + retryable, and the test resumes it as Orca's MonitorKatoTask does (`kato.resumeTask` → `POST /task/{id}:resume`
+// when `status.failed && status.retryable`; orca/orca-clouddriver/src/main/groovy/com/netflix/spinnaker/orca/clouddriver/
+// tasks/MonitorKatoTask.groovy). End state, exactly as without the kill: one new serving server group (v002), the old
+// one (v001) disabled, never a v003, the same task id, and no step that took effect done again.
+// The AWS fakes (packages/ecs FakeAws) live in this process behind packages/lambda's HTTP bridge, so their state
+// outlives the child; the kill points are deterministic (the bridge holds or reports the N-th call of a command).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAws } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
+import { startAwsBridge } from '../../packages/lambda/src/__fixtures__/awsBridge.js';
+
+const bundleDir = fileURLToPath(new URL('./.test-bundle/', import.meta.url));
+let bundle: string;
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-kill9-'));
+
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  bundle = path.join(bundleDir, `ecs-${process.pid}.mjs`);
+  await build({
+    entryPoints: [fileURLToPath(new URL('./fixtures/ecsProcess.ts', import.meta.url))],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    logLevel: 'silent',
+    plugins: [{ name: 'external-npm', setup: (b) => void b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@outrigger/') ? undefined : { path: a.path, external: true })) }],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+});
+afterAll(async () => {
+  for (const c of children) await kill9(c);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bundle, { force: true });
+});
+
+async function startChild(dbPath: string, bridgeUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const config = {
+    storage: { type: 'sqlite', path: dbPath },
+    logging: { level: 'silent' },
+    aws: { accounts: [{ name: 'prod', accountId: '123456789012', regions: ['us-east-1'] }] },
+    ecs: { accounts: [{ name: 'prod', awsAccount: 'prod' }] },
+  };
+  const child = spawn(process.execPath, [bundle], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config), AWS_BRIDGE_URL: bridgeUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /LISTENING (\S+)/.exec((buf += d.toString()));
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`outrigger child exited with ${code ?? signal}`)));
+  });
+  return { child, url };
+}
+
+async function kill9(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+const json = async (url: string, init?: RequestInit) => {
+  const res = await fetch(url, init);
+  return { status: res.status, body: (await res.json()) as any };
+};
+const post = (url: string, body: unknown) => json(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function finished(url: string, id: string) {
+  for (;;) {
+    const { body } = await json(`${url}/task/${id}`);
+    if (body.status?.completed) return body;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
+// Orca's deploy context for outrigger's one-call ECS deploy (artifact mode), as in ecsResume.test.ts.
+const deployBody = {
+  credentials: 'prod',
+  application: 'shop',
+  stack: 'prod',
+  availabilityZones: { 'us-east-1': ['us-east-1a'] },
+  ecsClusterName: 'main',
+  capacity: { min: 1, max: 4, desired: 2 },
+  launchType: 'EC2',
+  useTaskDefinitionArtifact: true,
+  resolvedTaskDefinitionArtifact: { type: 'embedded/base64', name: 'td.json', reference: b64({ family: 'shop', containerDefinitions: [{ name: 'web', image: 'nginx:2', memory: 256 }] }) },
+  strategy: 'redblack',
+};
+
+// The AWS calls of a red/black deploy that change or read what the next step relies on, in order.
+const STEPS = ['RegisterTaskDefinition', 'CreateService', 'RegisterScalableTarget', 'DescribeServices', 'UpdateService'];
+
+describe('kill -9 of a real outrigger process during an ECS red/black deploy, then Orca resumes the task', () => {
+  for (const command of STEPS) {
+    for (const when of ['held', 'applied'] as const) {
+      it(`SIGKILL at ${command} (${when === 'held' ? 'call not yet applied' : 'AWS applied it, answer never heard'}): v002 serving, v001 disabled, no v003`, async () => {
+        const fake = new FakeAws();
+        fake.seedService('shop-prod-v001', { desired: 2 });
+        const fakes = new Proxy({}, { get: (_t, client: string) => ({ send: (cmd: never) => fake.send(client, cmd) }) });
+        let victim: ChildProcess | undefined;
+        let killed: Promise<void> | undefined;
+        const hit = (c: string) => c === command && victim !== undefined;
+        const strike = () => {
+          const v = victim!;
+          victim = undefined;
+          killed = kill9(v);
+          return killed;
+        };
+        const bridge = await startAwsBridge(fakes, {
+          before: (_client, c) => (when === 'held' && hit(c) ? (void strike(), 'hold') : undefined),
+          after: async (_client, c) => {
+            if (when === 'applied' && hit(c)) await strike();
+          },
+        });
+        const dbPath = path.join(dir, `${command}-${when}.db`);
+        try {
+          const first = await startChild(dbPath, bridge.url);
+          victim = first.child;
+          const res = await post(`${first.url}/ecs/ops/deploy`, deployBody);
+          expect(res.status).toBe(202);
+          const id = res.body.id as string;
+          while (!killed) await new Promise((r) => setTimeout(r, 20));
+          await killed;
+          expect(first.child.signalCode).toBe('SIGKILL');
+          const appliedBefore = fake.calls.filter((c) => c.command === command).length;
+
+          const second = await startChild(dbPath, bridge.url);
+          // What MonitorKatoTask reads before it resumes: a finished, failed, retryable task under the same id.
+          const failed = await finished(second.url, id);
+          expect(failed.status, JSON.stringify(failed.resultObjects)).toMatchObject({ completed: true, failed: true, retryable: true });
+          const r = await post(`${second.url}/task/${id}:resume`, {});
+          expect(r.status, JSON.stringify(r.body)).toBe(200);
+          expect(r.body).toEqual({ id, resourceUri: `/task/${id}` });
+          const done = await finished(second.url, id);
+          expect(done.status, JSON.stringify(done.resultObjects)).toMatchObject({ completed: true, failed: false });
+          expect(done.history.some((h: { status: string }) => h.status.startsWith('Resuming task after failure'))).toBe(true);
+          expect(done.resultObjects.at(-1).serverGroupNames).toEqual(['us-east-1:shop-prod-v002']);
+
+          // End state, exactly as without the kill.
+          expect(fake.services.get('main/shop-prod-v001')?.desiredCount).toBe(0);
+          expect(fake.services.get('main/shop-prod-v002')).toMatchObject({ status: 'ACTIVE', desiredCount: 2 });
+          expect(fake.services.has('main/shop-prod-v003')).toBe(false);
+          const serving = [...fake.services.values()].filter((s) => s.status === 'ACTIVE' && (s.desiredCount ?? 0) > 0).map((s) => s.serviceName);
+          expect(serving).toEqual(['shop-prod-v002']);
+          // The service was created exactly once, whichever side of CreateService the process died on.
+          expect(fake.calls.filter((c) => c.command === 'CreateService')).toHaveLength(1);
+          expect(appliedBefore).toBe(when === 'held' ? 0 : 1);
+          await kill9(second.child);
+        } finally {
+          await bridge.close();
+        }
+      }, 60_000);
+    }
+  }
+});
