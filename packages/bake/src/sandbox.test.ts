@@ -118,7 +118,7 @@ describe('bakes stay inside their sandbox', () => {
     expect((await get(b.baseUrl, '/status/instance')).body.bakes).toHaveLength(3);
     for (const id of ids) await get(b.baseUrl, `/api/v1/us-east-1/cancel/${id}`);
     for (const id of ids) expect((await waitForEnd(b.baseUrl, 'us-east-1', id)).body.state).toBe('CANCELED');
-  });
+  }, 120_000); // three real Packer runs started and cancelled: slow on a loaded 2-core machine
 
   it('keeps bake files private: directories 0700, files 0600, while Packer runs and after', async () => {
     const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ package: 'modes', extended_attributes: { bake_seconds: '1' } }));
