@@ -42,6 +42,10 @@ describe('plugin-manifests', () => {
     expect(orca.bakery.baseUrls).toHaveLength(2); // the selector needs two or more
     expect(orca.bakery.baseUrls[0]).toMatchObject({ baseUrl: 'http://outrigger.spinnaker.svc:7011', parameters: [{ name: 'cloudProviderType', values: ['aws'] }] });
     expect(orca.clouddriver.baseUrl).toBe('http://outrigger.spinnaker.svc:7011');
+    // clouddriver.readonly ships commented (only for operators with a read-only shard); uncommented it points at outrigger.
+    expect(orca.clouddriver.readonly).toBeUndefined();
+    const uncommented = parseYaml(read('plugin-manifests/orca/orca-local.yml').replace(/^  # (readonly:|  baseUrl:)/gm, '  $1'));
+    expect(uncommented.clouddriver).toEqual({ baseUrl: 'http://outrigger.spinnaker.svc:7011', readonly: { baseUrl: 'http://outrigger.spinnaker.svc:7011' } });
     expect(orca.webhook.preconfigured.map((w: { type: string }) => w.type)).toEqual(stageDefinitions.map((d) => d.key));
     for (const [i, def] of stageDefinitions.entries()) {
       const w = orca.webhook.preconfigured[i];

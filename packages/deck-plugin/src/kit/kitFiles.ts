@@ -46,7 +46,8 @@ const ORCA_HEAD = `${GENERATED}# Orca profile (orca-local.yml) for outrigger; re
 #   To replace Rosco entirely, set services.rosco.baseUrl in spinnaker-local.yml instead.
 # clouddriver.baseUrl: Orca's Lambda stages call it directly (no shard selectors), so outrigger sits there and forwards
 #   what it does not own to the real clouddriver (outrigger serve --clouddriver-url http://spin-clouddriver.spinnaker.svc:7002).
-#   If Orca shards reads (clouddriver.readonly.baseUrl or readonly.baseUrls[]), point those at outrigger as well.
+#   If Orca shards reads (clouddriver.readonly.baseUrl or readonly.baseUrls[]), point those at outrigger as well
+#   (commented clouddriver.readonly below).
 # webhook.preconfigured: outrigger's own stages (README "Stage reference"). Deck lists them with or without the
 #   outrigger Deck plugin; the plugin gives them real forms. Status: 202 + Location /tasks/{id}, polled for status/message.
 `;
@@ -124,8 +125,26 @@ export function pluginsJson(sha512sum: string, date: string): unknown[] {
 }
 
 /** Every generated file of plugin-manifests/ (path relative to the repository root) and the README reference page. */
+/**
+ * Orca reads through `clouddriver.readonly` when an operator configures it and falls back to `clouddriver.baseUrl`
+ * otherwise (orca/orca-clouddriver/src/main/java/com/netflix/spinnaker/orca/clouddriver/config/
+ * CloudDriverConfigurationProperties.java, getCloudDriverReadOnlyBaseUrls). So it is only needed beside a read-only
+ * clouddriver shard: shipped commented, to uncomment (and keep pointing at outrigger) in that case.
+ */
+const ORCA_READONLY = `  # Only if your Orca has a read-only clouddriver shard: Orca then sends its reads (function lookups of the Lambda
+  # stages included) there instead of clouddriver.baseUrl, so point it at outrigger too (outrigger forwards to
+  # clouddriver what it does not own). With readonly.baseUrls[] (selectors), point each entry at outrigger.
+  # readonly:
+  #   baseUrl: ${url}
+`;
+const withReadonly = (yaml: string) => {
+  const at = `clouddriver:\n  baseUrl: ${url}\n`;
+  if (!yaml.includes(at)) throw new Error('orca-local.yml: clouddriver.baseUrl not found for the readonly note');
+  return yaml.replace(at, at + ORCA_READONLY);
+};
+
 export function kitFiles(): Record<string, string> {
-  const orca = ORCA_HEAD + Y(orcaProfile());
+  const orca = ORCA_HEAD + withReadonly(Y(orcaProfile()));
   const gate = GATE_HEAD + Y(gateProfile());
   const clouddriver = CLOUDDRIVER_HEAD + Y(clouddriverProfile());
   const files: Record<string, string> = {
