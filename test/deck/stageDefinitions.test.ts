@@ -131,3 +131,27 @@ describe('Lambda progressive rollout: the shift plan', () => {
     for (const body of [predefined, custom]) expect((operations as any).startLambdaRollout.body.safeParse(body).success).toBe(true);
   });
 });
+
+describe('stage timeouts', () => {
+  // Orca's MonitorWebhookTask gives up after one hour unless the stage sets stageTimeoutMs (it is an
+  // OverridableTimeoutRetryableTask: orca-webhook MonitorWebhookTask.java, `timeout = TimeUnit.HOURS.toMillis(1)`).
+  const bakeMinutes = (plan: string): number => {
+    const canary = /^Canary10Percent(\d+)Minutes$/.exec(plan);
+    if (canary) return Number(canary[1]);
+    const linear = /^Linear10PercentEvery(\d+)Minutes?$/.exec(plan);
+    if (linear) return 9 * Number(linear[1]); // ten shifts, nine intervals
+    return 0;
+  };
+
+  it('a stage whose predefined plans can outlast Orca\'s one hour starts with a timeout covering the longest plan and both hooks', () => {
+    const withPlans = stageDefinitions.filter((d) => d.parameters.some((p) => p.name === 'deploymentType'));
+    expect(withPlans.map((d) => d.key)).toEqual(['outriggerLambdaProgressive']);
+    for (const d of withPlans) {
+      const plans = d.parameters.find((p) => p.name === 'deploymentType')?.options ?? [];
+      const longest = Math.max(...plans.map(bakeMinutes));
+      expect(longest).toBe(90);
+      // Before and after hooks may each wait their default hour (RolloutEngine: hooks.timeoutSeconds ?? 3600).
+      expect(d.stageTimeoutMs).toBeGreaterThanOrEqual((longest + 2 * 60) * 60_000);
+    }
+  });
+});

@@ -29,7 +29,7 @@ export function makeStage(def: StageDefinition): IStageTypeConfig {
     restartable: true,
     supportsCustomTimeout: true,
     // Orca's parameter defaults are text; Deck's form keeps whole numbers as numbers (its NumberInput checks only numbers).
-    defaults: { parameterValues: typedDefaults(def) },
+    defaults: { parameterValues: typedDefaults(def), ...(def.stageTimeoutMs ? { overrideTimeout: true, stageTimeoutMs: def.stageTimeoutMs } : {}) },
     component: makeStageConfig(def),
     executionDetailsSections: [makeExecutionDetails(def), ExecutionDetailsTasks],
     validators: def.parameters

@@ -36,6 +36,12 @@ export function referencePage(): string {
       );
     }
     out.push('', `Execution details: ${d.result}`, '');
+    if (d.stageTimeoutMs) {
+      out.push(
+        `A new stage of this type fails after ${d.stageTimeoutMs / 3_600_000} hours (Deck's execution option "fail stage after a specific amount of time", \`stageTimeoutMs\`), not after Orca's default one hour of webhook monitoring; set it above the plan's total bake and hook time for longer plans.`,
+        '',
+      );
+    }
   }
   return out.join('\n');
 }

@@ -79,6 +79,12 @@ export interface StageDefinition {
   parameters: readonly StageParameter[];
   /** What the execution details show from the result, in words (README). */
   result: string;
+  /**
+   * The stage timeout a new stage starts with (Deck's "fail stage after a specific amount of time", which Orca's
+   * MonitorWebhookTask honours as an OverridableTimeoutRetryableTask), for stages that can outlast Orca's default one
+   * hour of webhook monitoring (orca-webhook MonitorWebhookTask.java: `timeout = TimeUnit.HOURS.toMillis(1)`).
+   */
+  stageTimeoutMs?: number;
 }
 
 export const stageDefinitions: readonly StageDefinition[] = [
@@ -200,6 +206,9 @@ export const stageDefinitions: readonly StageDefinition[] = [
       { name: 'gateIntervalSeconds', label: 'Check every (s)', help: 'Seconds between gate checks during a bake.', type: 'integer', min: 1, max: 3600, required: false, default: '60', in: 'body', target: 'gates.intervalSeconds' },
     ],
     result: 'The task history (every weight change and gate reading), its progress message (current weight), and how it ended: promoted, or rolled back with the gate, value and threshold that fired.',
+    // Linear10PercentEvery10Minutes bakes 90 min and each lifecycle hook may wait up to an hour: Orca's one-hour webhook
+    // monitor would end such a rollout TERMINAL while it still runs. Six hours covers every predefined plan with both hooks.
+    stageTimeoutMs: 6 * 3_600_000,
   },
   {
     key: 'outriggerImageRetention',
