@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { BakeConfig } from '../config/BakeConfigSchema.js';
-import { isPackerAlive, readExitCode } from '../packer/runPacker.js';
+import { isPackerAlive, readExitCode, signalPacker } from '../packer/runPacker.js';
 import type { BakeRecord } from '../store/BakeRecord.js';
 import type { AdoptedBake, BakeStore, InsertResult } from '../store/BakeStore.js';
 import type { BakeLog } from './createBakeLog.js';
 import type { BakeOutcome, OutputFollower } from './createOutputFollower.js';
-import type { PackerLifecycle } from './createPackerLifecycle.js';
+import { KILL_AFTER_MS, type PackerLifecycle } from './createPackerLifecycle.js';
 
 /**
  * The durable queue: queued bakes start in order while fewer than `maxConcurrentBakes` Packer runs are live, and a
@@ -51,6 +51,8 @@ export function createBakeQueue(deps: {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let ticking = false;
+  /** The running bakes this process follows, as it last saw them (the pid and run dir of its own Packer run). */
+  const supervised = new Map<string, BakeRecord>();
 
   let chain: Promise<unknown> = Promise.resolve();
   /** Runs `fn` after every step queued before it (never call from inside another exclusive step). */
@@ -61,6 +63,7 @@ export function createBakeQueue(deps: {
   }
 
   async function endNow(b: BakeRecord, outcome: BakeOutcome): Promise<void> {
+    supervised.delete(b.id);
     lifecycle.forget(b.id);
     follower.forget(b.id);
     const next = await deps.finish(b, outcome);
@@ -103,6 +106,7 @@ export function createBakeQueue(deps: {
     const running = await store.listByPhase('running');
     let freed = false;
     for (const b of running) {
+      supervised.set(b.id, b);
       try {
         const r = await follower.follow(b);
         if (r.ended) {
@@ -119,6 +123,31 @@ export function createBakeQueue(deps: {
       timer = undefined;
     }
     if (freed || queued.length) await pumpNow();
+  }
+
+  /**
+   * Fencing, on each lease pass: a bake this process was running that another replica now owns (it adopted it while
+   * this one was stalled) is dropped: no more following or writes from here, and this process's own Packer run is
+   * stopped (SIGTERM to its process group, SIGKILL after the cancel grace), unless the adopter re-attached to that very
+   * run on this host. The store refuses any write still in flight from the old record (owner/attempt check).
+   */
+  async function dropLost(): Promise<void> {
+    for (const [id, mine] of supervised) {
+      const cur = await store.get(id);
+      if (!cur || store.owns(cur)) continue;
+      supervised.delete(id);
+      lifecycle.forget(id);
+      follower.forget(id);
+      const reattached = cur.pid === mine.pid && cur.runDir === mine.runDir;
+      logger.warn(
+        { bakeId: id, owner: cur.ownerId, pid: mine.pid, reattached },
+        'bake is now owned by another replica (adopted while this one was stalled); this replica stops supervising it',
+      );
+      if (mine.pid !== undefined && !reattached && signalPacker(mine.pid, 'SIGTERM')) {
+        const pid = mine.pid;
+        setTimeout(() => signalPacker(pid, 'SIGKILL'), KILL_AFTER_MS).unref();
+      }
+    }
   }
 
   /** Makes an adopted bake this process's: re-attach to a run still alive here, or run Packer again. */
@@ -174,6 +203,7 @@ export function createBakeQueue(deps: {
     adoptOrphans: (staleBeforeMs) =>
       exclusive(async () => {
         if (stopped) return [];
+        await dropLost();
         const adopted = await store.adoptOrphans(staleBeforeMs, now());
         for (const b of adopted) {
           logger.warn({ bakeId: b.id, from: b.adoptedFrom }, 'adopting a bake of a replica that stopped answering');

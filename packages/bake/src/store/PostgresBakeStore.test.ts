@@ -60,4 +60,28 @@ describe.skipIf(!pg)('PostgreSQL', () => {
     expect((await alive.get('ad-run'))?.ownerId).toBe(run.ownerId);
     expect((await alive.get('ad-alive'))?.ownerId).toBe('adopt-alive');
   });
+
+  it('refuses the stalled owner’s writes once another replica adopted its bake (fencing)', async () => {
+    const stalled = new PostgresBakeStore(pg!.open(), 'fence-stalled');
+    const survivor = new PostgresBakeStore(pg!.open(), 'fence-survivor');
+    const other = new PostgresBakeStore(pg!.open(), 'fence-other');
+    await stalled.heartbeat(1000);
+    await survivor.heartbeat(9000);
+    await stalled.insert(bakeRecord({ id: 'fe-run', bakeKey: 'fe-1', phase: 'running', pid: 4343 }));
+    const held = (await stalled.get('fe-run'))!; // what the stalled replica has in hand
+    const [adopted] = await survivor.adoptOrphans(4000, 6000);
+    expect(adopted).toMatchObject({ id: 'fe-run', ownerId: 'fence-survivor' });
+    expect(stalled.owns((await stalled.get('fe-run'))!)).toBe(false);
+    // The survivor runs Packer again (attempt 2); then the stalled replica wakes up and reports its old run's end.
+    const { adoptedFrom: _from, ...mine } = adopted!;
+    await survivor.update({ ...mine, phase: 'running', pid: 777, attempt: 2 });
+    const before = await survivor.get('fe-run');
+    await stalled.update({ ...held, state: 'COMPLETED', result: 'SUCCESS', phase: 'done', outOffset: 5 });
+    await stalled.update({ ...held, pid: 1 });
+    expect(await survivor.get('fe-run')).toEqual(before);
+    expect(before).toMatchObject({ state: 'RUNNING', pid: 777, attempt: 2, ownerId: 'fence-survivor' });
+    // A cancel recorded on any replica from the current record still goes through.
+    await other.update({ ...(await other.get('fe-run'))!, cancelRequested: true });
+    expect((await survivor.get('fe-run'))?.cancelRequested).toBe(true);
+  });
 });

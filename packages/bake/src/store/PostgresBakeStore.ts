@@ -212,7 +212,10 @@ export class PostgresBakeStore implements BakeStore {
       `UPDATE bake_bakes SET bake_key=$2, state=$3, result=$4, phase=$5, message=$6, pid=$7, cancel_requested=(cancel_requested OR $8), out_offset=$9,
          image_name=$10, base_image=$11, images=$12::jsonb, files=$13::jsonb, forgotten=(forgotten OR $14), updated_ms=$15, started_ms=$16, ended_ms=$17,
          run_dir=$18, attempt=$19, recipe=$20::jsonb
-       WHERE id=$1 AND NOT (state <> 'RUNNING' AND $3 = 'RUNNING')`,
+       WHERE id=$1 AND NOT (state <> 'RUNNING' AND $3 = 'RUNNING')
+         -- Fencing: a write made from a record read before the bake changed hands (another replica adopted it, or a
+         -- later attempt started) changes nothing. Cancel/forget from any replica carry the current owner and pass.
+         AND ($21::text IS NULL OR owner_id = $21) AND attempt <= $19`,
       [
         b.id,
         b.bakeKey,
@@ -234,6 +237,7 @@ export class PostgresBakeStore implements BakeStore {
         b.runDir,
         b.attempt ?? 1,
         JSON.stringify(b.recipe),
+        b.ownerId ?? null,
       ],
     );
   }

@@ -176,7 +176,7 @@ export class SqliteBakeStore implements BakeStore {
     const sql = `UPDATE bake_bakes SET bake_key=@bake_key, state=@state, result=@result, phase=@phase, message=@message, pid=@pid,
            cancel_requested=MAX(cancel_requested, @cancel_requested), out_offset=@out_offset, image_name=@image_name, base_image=@base_image, images_json=@images_json,
            files_json=@files_json, forgotten=MAX(forgotten, @forgotten), updated_ms=@updated_ms, started_ms=@started_ms, ended_ms=@ended_ms, attempt=@attempt, run_dir=@run_dir, recipe_json=@recipe_json
-         WHERE id=@id AND NOT (state != 'RUNNING' AND @state = 'RUNNING')`;
+         WHERE id=@id AND NOT (state != 'RUNNING' AND @state = 'RUNNING') AND attempt <= @attempt`;
     this.db.prepare(sql).run(named(sql, row));
   }
 

@@ -68,6 +68,20 @@ export function runBakeStoreCases(name: string, make: () => Promise<BakeStore> |
       expect(await store.get('s1')).toMatchObject({ state: 'CANCELED', phase: 'done' });
     });
 
+    it('refuses a whole-record update made from an older attempt (fencing)', async () => {
+      const store = await make();
+      await store.insert(bakeRecord({ id: 'a1' }));
+      const first = (await store.get('a1'))!;
+      await store.update({ ...first, phase: 'running', pid: 11 });
+      const attempt = (first.attempt ?? 1) + 1;
+      await store.update({ ...first, phase: 'queued', attempt, outOffset: 0 });
+      const now = (await store.get('a1'))!;
+      expect(now).toMatchObject({ phase: 'queued', attempt });
+      // The first attempt's late writes (its end, its offset) change nothing.
+      await store.update({ ...first, state: 'COMPLETED', result: 'SUCCESS', phase: 'done', outOffset: 99 });
+      expect(await store.get('a1')).toEqual(now);
+    });
+
     it('appends log lines with the output offset atomically, pages them, and deletes a bake with its log and images', async () => {
       const store = await make();
       await store.insert(bakeRecord({ id: 'b' }));
