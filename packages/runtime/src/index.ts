@@ -54,5 +54,6 @@ export { createTaskRunner } from './tasks/createTaskRunner.js';
 export type { Submission, TaskContext, TaskRunner, TaskWork } from './tasks/createTaskRunner.js';
 export { InMemoryTaskStore } from './tasks/InMemoryTaskStore.js';
 export { SqliteTaskStore } from './tasks/SqliteTaskStore.js';
-export type { NewTask, TaskFinish, TaskHistoryLine, TaskRecord, TaskState, TaskStore } from './tasks/TaskStore.js';
+export type { NewTask, TaskFinish, TaskHistoryLine, TaskLease, TaskRecord, TaskState, TaskStore } from './tasks/TaskStore.js';
+export { TaskFencedError } from './tasks/TaskStore.js';
 export { ORCHESTRATION, orphanFinish, stateOf, toClouddriverTask, toWebhookStatus } from './tasks/taskState.js';

@@ -1,4 +1,4 @@
-import type { NewTask, TaskFinish, TaskRecord, TaskState, TaskStore } from './TaskStore.js';
+import { checkLease, type NewTask, type TaskFinish, type TaskLease, type TaskRecord, type TaskState, type TaskStore } from './TaskStore.js';
 import { orphanFinish, stateOf } from './taskState.js';
 
 /** Tasks in a Map: for tests and `storage.type: memory`. Nothing survives a restart. */
@@ -23,6 +23,7 @@ export class InMemoryTaskStore implements TaskStore {
       history: [{ phase: input.phase, status: input.status, timestamp: now }],
       resultObjects: [],
       steps: [],
+      epoch: 0,
     };
     this.tasks.set(task.id, task);
     return { task: structuredClone(task), created: true };
@@ -42,21 +43,24 @@ export class InMemoryTaskStore implements TaskStore {
       .map((t) => structuredClone(t));
   }
 
-  async appendHistory(id: string, phase: string, status: string, now: number) {
+  async appendHistory(id: string, phase: string, status: string, now: number, lease?: TaskLease) {
     const t = this.tasks.get(id);
     if (!t) return;
+    checkLease(t, lease);
     t.history.push({ phase, status, timestamp: now });
     t.phase = phase;
     t.status = status;
     t.heartbeatMs = now;
   }
 
-  async addResultObjects(id: string, objects: Record<string, unknown>[]) {
+  async addResultObjects(id: string, objects: Record<string, unknown>[], lease?: TaskLease) {
+    checkLease(this.tasks.get(id), lease);
     this.tasks.get(id)?.resultObjects.push(...structuredClone(objects));
   }
 
-  async finish(id: string, f: TaskFinish, now: number) {
+  async finish(id: string, f: TaskFinish, now: number, lease?: TaskLease) {
     const t = this.tasks.get(id);
+    checkLease(t, lease);
     if (!t || t.completed) return;
     if (f.resultObjects) t.resultObjects.push(...structuredClone(f.resultObjects));
     t.history.push({ phase: f.phase, status: f.status, timestamp: now });
@@ -72,19 +76,21 @@ export class InMemoryTaskStore implements TaskStore {
     for (const t of this.tasks.values()) {
       if (t.completed || t.ownerId === o.exceptOwnerId || t.heartbeatMs >= o.staleBeforeMs) continue;
       await this.finish(t.id, orphanFinish(t, o.message(t), o.retryable?.(t) ?? true), o.now);
+      t.epoch++;
       out.push(structuredClone(t));
     }
     return out;
   }
 
-  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number) {
+  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number, lease?: TaskLease) {
+    checkLease(this.tasks.get(id), lease);
     this.tasks.get(id)?.steps.push({ name, effect: structuredClone(effect), timestamp: now });
   }
 
   async reopen(id: string, ownerId: string, line: { phase: string; status: string }, now: number) {
     const t = this.tasks.get(id);
     if (!t || !t.completed || !t.failed || !t.retryable) return undefined;
-    Object.assign(t, { ownerId, completed: false, failed: false, retryable: false, canceled: false, heartbeatMs: now, phase: line.phase, status: line.status });
+    Object.assign(t, { ownerId, epoch: t.epoch + 1, completed: false, failed: false, retryable: false, canceled: false, heartbeatMs: now, phase: line.phase, status: line.status });
     delete t.endTimeMs;
     t.resultObjects = t.resultObjects.filter((r) => r.type !== 'EXCEPTION');
     t.history.push({ ...line, timestamp: now });

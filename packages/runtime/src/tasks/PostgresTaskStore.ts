@@ -1,5 +1,5 @@
 import type { Migrations, PgDatabase, PgQueryable } from '../store/postgres/openPostgres.js';
-import type { NewTask, TaskFinish, TaskHistoryLine, TaskRecord, TaskState, TaskStore } from './TaskStore.js';
+import { checkLease, type NewTask, type TaskFinish, type TaskHistoryLine, type TaskLease, type TaskRecord, type TaskState, type TaskStore } from './TaskStore.js';
 import { orphanFinish, stateOf } from './taskState.js';
 
 interface Row extends Record<string, unknown> {
@@ -22,6 +22,7 @@ interface Row extends Record<string, unknown> {
   result_objects: Record<string, unknown>[];
   input: Record<string, unknown> | null;
   steps: { name: string; effect: Record<string, unknown>; timestamp: number }[];
+  epoch: number;
 }
 
 /**
@@ -55,6 +56,8 @@ export const TASK_MIGRATIONS: Migrations = [
   // Version 2: what the operation was asked to do, and its step journal, for `POST /task/{id}:resume`.
   `ALTER TABLE tasks ADD COLUMN input JSONB;
    ALTER TABLE tasks ADD COLUMN steps JSONB NOT NULL DEFAULT '[]';`,
+  // Version 3: fencing. Bumped whenever a task changes hands, so a stalled replica's late writes are refused.
+  `ALTER TABLE tasks ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 const toRecord = (r: Row): TaskRecord => ({
@@ -78,7 +81,15 @@ const toRecord = (r: Row): TaskRecord => ({
   // The step journal and the input (read by `POST /task/{id}:resume`).
   steps: r.steps,
   ...(r.input ? { input: r.input } : {}),
+  epoch: r.epoch,
 });
+
+/**
+ * `AND (owner_id, epoch) = lease` when a lease is given: the fencing condition appended to a write's WHERE, with the
+ * lease's two parameters at positions `at` and `at + 1`.
+ */
+const held = (at: number, lease: TaskLease | undefined) =>
+  lease ? { sql: ` AND owner_id = $${at} AND epoch = $${at + 1}`, params: [lease.ownerId, lease.epoch] } : { sql: '', params: [] };
 
 const line = (phase: string, status: string, now: number) => JSON.stringify([{ phase, status, timestamp: now }]);
 
@@ -127,22 +138,35 @@ export class PostgresTaskStore implements TaskStore {
     return rows.map(toRecord);
   }
 
-  async appendHistory(id: string, phase: string, status: string, now: number) {
-    await this.db.query('UPDATE tasks SET phase = $2, status = $3, heartbeat_ms = $4, history = history || $5::jsonb WHERE id = $1', [
+  /** After a leased write changed no row: throws TaskFencedError if that is because the task changed hands. */
+  private async fenced(id: string, lease: TaskLease | undefined) {
+    if (!lease) return;
+    const [r] = await this.db.query<{ owner_id: string; epoch: number }>('SELECT owner_id, epoch FROM tasks WHERE id = $1', [id]);
+    checkLease(r && { id, ownerId: r.owner_id, epoch: r.epoch }, lease);
+  }
+
+  async appendHistory(id: string, phase: string, status: string, now: number, lease?: TaskLease) {
+    const h = held(6, lease);
+    const rows = await this.db.query(
+      `UPDATE tasks SET phase = $2, status = $3, heartbeat_ms = $4, history = history || $5::jsonb WHERE id = $1${h.sql} RETURNING id`,
+      [id, phase, status, now, line(phase, status, now), ...h.params],
+    );
+    if (!rows[0]) await this.fenced(id, lease);
+  }
+
+  async addResultObjects(id: string, objects: Record<string, unknown>[], lease?: TaskLease) {
+    const h = held(3, lease);
+    const rows = await this.db.query(`UPDATE tasks SET result_objects = result_objects || $2::jsonb WHERE id = $1${h.sql} RETURNING id`, [
       id,
-      phase,
-      status,
-      now,
-      line(phase, status, now),
+      JSON.stringify(objects),
+      ...h.params,
     ]);
+    if (!rows[0]) await this.fenced(id, lease);
   }
 
-  async addResultObjects(id: string, objects: Record<string, unknown>[]) {
-    await this.db.query('UPDATE tasks SET result_objects = result_objects || $2::jsonb WHERE id = $1', [id, JSON.stringify(objects)]);
-  }
-
-  async finish(id: string, f: TaskFinish, now: number) {
-    await finishOn(this.db, id, f, now);
+  async finish(id: string, f: TaskFinish, now: number, lease?: TaskLease) {
+    const rows = await finishOn(this.db, id, f, now, lease);
+    if (!rows[0]) await this.fenced(id, lease);
   }
 
   async heartbeat(ownerId: string, now: number) {
@@ -167,15 +191,23 @@ export class PostgresTaskStore implements TaskStore {
       for (const r of rows) {
         const t = toRecord(r);
         const [done] = await finishOn(c, t.id, orphanFinish(t, o.message(t), o.retryable?.(t) ?? true), o.now);
-        if (done) out.push(toRecord(done));
+        if (!done) continue;
+        const [bumped] = await c.query<Row>('UPDATE tasks SET epoch = epoch + 1 WHERE id = $1 RETURNING *', [t.id]);
+        out.push(toRecord(bumped ?? done));
       }
       return out;
     });
   }
 
   /** Appends a step to the task's journal (what took effect, so a resumed run goes on from it). */
-  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number) {
-    await this.db.query('UPDATE tasks SET steps = steps || $2::jsonb WHERE id = $1', [id, JSON.stringify([{ name, effect, timestamp: now }])]);
+  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number, lease?: TaskLease) {
+    const h = held(3, lease);
+    const rows = await this.db.query(`UPDATE tasks SET steps = steps || $2::jsonb WHERE id = $1${h.sql} RETURNING id`, [
+      id,
+      JSON.stringify([{ name, effect, timestamp: now }]),
+      ...h.params,
+    ]);
+    if (!rows[0]) await this.fenced(id, lease);
   }
 
   /**
@@ -186,7 +218,7 @@ export class PostgresTaskStore implements TaskStore {
   async reopen(id: string, ownerId: string, l: { phase: string; status: string }, now: number): Promise<TaskRecord | undefined> {
     try {
       const [r] = await this.db.query<Row>(
-        `UPDATE tasks SET owner_id = $2, completed = false, failed = false, retryable = false, canceled = false, end_ms = NULL, heartbeat_ms = $3,
+        `UPDATE tasks SET owner_id = $2, epoch = epoch + 1, completed = false, failed = false, retryable = false, canceled = false, end_ms = NULL, heartbeat_ms = $3,
            phase = $4, status = $5, history = history || $6::jsonb,
            result_objects = COALESCE((SELECT jsonb_agg(o) FROM jsonb_array_elements(result_objects) o WHERE o->>'type' IS DISTINCT FROM 'EXCEPTION'), '[]'::jsonb)
          WHERE id = $1 AND completed AND failed AND retryable RETURNING *`,
@@ -217,7 +249,7 @@ export class PostgresTaskStore implements TaskStore {
         if (!o.accept(t)) continue;
         const l = o.line(t);
         const [next] = await c.query<Row>(
-          'UPDATE tasks SET owner_id = $2, heartbeat_ms = $3, phase = $4, status = $5, history = history || $6::jsonb WHERE id = $1 AND NOT completed RETURNING *',
+          'UPDATE tasks SET owner_id = $2, epoch = epoch + 1, heartbeat_ms = $3, phase = $4, status = $5, history = history || $6::jsonb WHERE id = $1 AND NOT completed RETURNING *',
           [t.id, o.ownerId, o.now, l.phase, l.status, line(l.phase, l.status, o.now)],
         );
         if (next) out.push(toRecord(next));
@@ -245,11 +277,12 @@ const inputOf = (t: NewTask) => {
   return input ? JSON.stringify(input) : null;
 };
 
-function finishOn(c: PgQueryable, id: string, f: TaskFinish, now: number) {
+function finishOn(c: PgQueryable, id: string, f: TaskFinish, now: number, lease?: TaskLease) {
+  const h = held(10, lease);
   return c.query<Row>(
     `UPDATE tasks SET phase = $2, status = $3, completed = true, failed = $4, retryable = $5, canceled = $6, end_ms = $7, heartbeat_ms = $7,
        result_objects = result_objects || $8::jsonb, history = history || $9::jsonb
-     WHERE id = $1 AND NOT completed RETURNING *`,
-    [id, f.phase, f.status, f.failed, f.retryable, f.canceled ?? false, now, JSON.stringify(f.resultObjects ?? []), line(f.phase, f.status, now)],
+     WHERE id = $1 AND NOT completed${h.sql} RETURNING *`,
+    [id, f.phase, f.status, f.failed, f.retryable, f.canceled ?? false, now, JSON.stringify(f.resultObjects ?? []), line(f.phase, f.status, now), ...h.params],
   );
 }

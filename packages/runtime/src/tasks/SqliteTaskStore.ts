@@ -1,5 +1,5 @@
 import { transaction, type SqliteDatabase } from '../store/openSqlite.js';
-import type { NewTask, TaskFinish, TaskRecord, TaskState, TaskStore } from './TaskStore.js';
+import { checkLease, type NewTask, type TaskFinish, type TaskLease, type TaskRecord, type TaskState, type TaskStore } from './TaskStore.js';
 import { orphanFinish, stateOf } from './taskState.js';
 
 interface Row {
@@ -20,6 +20,7 @@ interface Row {
   canceled: number;
   result_objects: string;
   input: string | null;
+  epoch: number;
 }
 
 /** Tasks in SQLite (the default store): they survive restarts and are shared with the bake records' database file. */
@@ -67,6 +68,8 @@ export class SqliteTaskStore implements TaskStore {
     // Files made before the step journal lack the `input` column.
     const columns = db.prepare<[], { name: string }>('PRAGMA table_info(tasks)').all();
     if (!columns.some((c) => c.name === 'input')) db.exec('ALTER TABLE tasks ADD COLUMN input TEXT');
+    // ...and files made before fencing lack `epoch` (see TaskLease).
+    if (!columns.some((c) => c.name === 'epoch')) db.exec('ALTER TABLE tasks ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0');
   }
 
   private steps(id: string) {
@@ -104,11 +107,19 @@ export class SqliteTaskStore implements TaskStore {
       resultObjects: JSON.parse(r.result_objects) as Record<string, unknown>[],
       steps: this.steps(r.id),
       ...(r.input ? { input: JSON.parse(r.input) as Record<string, unknown> } : {}),
+      epoch: r.epoch,
     };
   }
 
   private row(id: string): Row | undefined {
     return this.db.prepare<[string], Row>('SELECT * FROM tasks WHERE id = ?').get(id);
+  }
+
+  /** Inside a transaction: throws TaskFencedError when the task is no longer held under `lease`. */
+  private fence(id: string, lease: TaskLease | undefined) {
+    if (!lease) return;
+    const r = this.row(id);
+    checkLease(r && { id, ownerId: r.owner_id, epoch: r.epoch }, lease);
   }
 
   private appendLine(id: string, phase: string, status: string, now: number) {
@@ -163,25 +174,28 @@ export class SqliteTaskStore implements TaskStore {
     return rows.map((r) => this.toRecord(r));
   }
 
-  async appendHistory(id: string, phase: string, status: string, now: number) {
+  async appendHistory(id: string, phase: string, status: string, now: number, lease?: TaskLease) {
     transaction(this.db, () => {
+      this.fence(id, lease);
       const changed = this.db.prepare('UPDATE tasks SET phase = ?, status = ?, heartbeat_ms = ? WHERE id = ?').run(phase, status, now, id).changes;
       if (changed) this.appendLine(id, phase, status, now);
     });
   }
 
-  async addResultObjects(id: string, objects: Record<string, unknown>[]) {
+  async addResultObjects(id: string, objects: Record<string, unknown>[], lease?: TaskLease) {
     transaction(this.db, () => {
       const r = this.row(id);
       if (!r) return;
+      this.fence(id, lease);
       const merged = [...(JSON.parse(r.result_objects) as unknown[]), ...objects];
       this.db.prepare('UPDATE tasks SET result_objects = ? WHERE id = ?').run(JSON.stringify(merged), id);
     });
   }
 
-  async finish(id: string, f: TaskFinish, now: number) {
+  async finish(id: string, f: TaskFinish, now: number, lease?: TaskLease) {
     transaction(this.db, () => {
       const r = this.row(id);
+      this.fence(id, lease);
       if (!r || r.completed) return;
       const results = f.resultObjects ? [...(JSON.parse(r.result_objects) as unknown[]), ...f.resultObjects] : JSON.parse(r.result_objects);
       this.db
@@ -205,24 +219,28 @@ export class SqliteTaskStore implements TaskStore {
     for (const r of rows) {
       const t = this.toRecord(r);
       await this.finish(t.id, orphanFinish(t, o.message(t), o.retryable?.(t) ?? true), o.now);
+      this.db.prepare('UPDATE tasks SET epoch = epoch + 1 WHERE id = ?').run(t.id);
       out.push((await this.get(t.id))!);
     }
     return out;
   }
 
-  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number) {
-    this.db
-      .prepare(
-        'INSERT INTO task_steps (task_id, seq, name, effect, ts) SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_steps WHERE task_id = ?), ?, ?, ? FROM tasks WHERE id = ?',
-      )
-      .run(id, name, JSON.stringify(effect), now, id);
+  async recordStep(id: string, name: string, effect: Record<string, unknown>, now: number, lease?: TaskLease) {
+    transaction(this.db, () => {
+      this.fence(id, lease);
+      this.db
+        .prepare(
+          'INSERT INTO task_steps (task_id, seq, name, effect, ts) SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_steps WHERE task_id = ?), ?, ?, ? FROM tasks WHERE id = ?',
+        )
+        .run(id, name, JSON.stringify(effect), now, id);
+    });
   }
 
   async reopen(id: string, ownerId: string, line: { phase: string; status: string }, now: number) {
     // One UPDATE decides who wins: only a failed, retryable task changes, and only once.
     const won = this.db
       .prepare(
-        'UPDATE tasks SET owner_id = ?, completed = 0, failed = 0, retryable = 0, canceled = 0, end_ms = NULL, heartbeat_ms = ?, phase = ?, status = ? WHERE id = ? AND completed = 1 AND failed = 1 AND retryable = 1',
+        'UPDATE tasks SET owner_id = ?, epoch = epoch + 1, completed = 0, failed = 0, retryable = 0, canceled = 0, end_ms = NULL, heartbeat_ms = ?, phase = ?, status = ? WHERE id = ? AND completed = 1 AND failed = 1 AND retryable = 1',
       )
       .run(ownerId, now, line.phase, line.status, id).changes;
     if (!won) return undefined;

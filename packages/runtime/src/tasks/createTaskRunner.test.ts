@@ -8,6 +8,48 @@ const logger = createLogger({ level: 'silent' });
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
 describe('createTaskRunner', () => {
+  it('a stalled run whose task was taken over stops quietly and writes nothing more (fencing)', async () => {
+    const store = new InMemoryTaskStore();
+    const a = createTaskRunner({ store, logger, ownerId: 'replica-a' });
+    const b = createTaskRunner({ store, logger, ownerId: 'replica-b' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let staleSignal: AbortSignal | undefined;
+    let staleStepError: unknown;
+    const stalled = async (ctx: import('./createTaskRunner.js').TaskContext) => {
+      await ctx.step('first', async () => ({ done: 1 }));
+      await gate; // replica-a stalls here
+      staleSignal = ctx.signal;
+      try {
+        await ctx.step('second', async () => ({ stale: true }));
+      } catch (err) {
+        staleStepError = err;
+        throw err;
+      }
+      return { stale: true };
+    };
+    b.resumable('op', () => async (ctx) => {
+      await ctx.step('first', async () => ({ done: 2 }));
+      await ctx.step('second', async () => ({ done: 2 }));
+      return { by: 'replica-b' };
+    });
+    const { task } = await a.submit({ operation: 'op', input: { x: 1 } }, stalled);
+    await settle();
+    // replica-a went silent: its task is failed as an orphan, then resumed by replica-b, which finishes it.
+    await store.failOrphans({ exceptOwnerId: 'replica-b', staleBeforeMs: Number.MAX_SAFE_INTEGER, now: Date.now(), message: () => 'replica-a stopped answering' });
+    expect(await b.resume(task.id)).toBeDefined();
+    await settle();
+    const done = (await store.get(task.id))!;
+    expect(done).toMatchObject({ completed: true, failed: false, ownerId: 'replica-b', resultObjects: [{ by: 'replica-b' }] });
+    // replica-a wakes up: its next write is refused, its run stops, nothing changes and nothing is thrown out of it.
+    release();
+    await settle();
+    expect(staleStepError).toMatchObject({ name: 'TaskFencedError' });
+    expect(staleSignal?.aborted).toBe(true);
+    expect(a.running()).toBe(0);
+    expect(await store.get(task.id)).toEqual(done);
+  });
+
   it('fails a task with clouddriver history lines and an exception summary a person can act on', async () => {
     const store = new InMemoryTaskStore();
     const runner = createTaskRunner({ store, logger });

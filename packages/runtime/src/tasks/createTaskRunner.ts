@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TaskRecord, TaskStep, TaskStore } from './TaskStore.js';
+import { TaskFencedError, type TaskLease, type TaskRecord, type TaskStep, type TaskStore } from './TaskStore.js';
 import { exceptionSummary, failureLine, ORCHESTRATION } from './taskState.js';
 
 /** What an operation gets while it runs in the background. */
@@ -83,37 +83,73 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
   const now = deps.now ?? Date.now;
   const ownerId = deps.ownerId ?? `${randomUUID()}@${process.env.HOSTNAME ?? 'outrigger'}`;
   const inflight = new Map<string, Promise<void>>();
+  /** The lease each running task's writes go under (its owner and epoch when this run started). */
+  const leases = new Map<string, TaskLease>();
   const abort = new AbortController();
   const resumers = new Map<string, Resumer>();
   const canResume = (t: Pick<TaskRecord, 'operation' | 'input'>) => resumers.has(t.operation) && t.input !== undefined;
 
   async function run(task: TaskRecord, work: TaskWork, resumed: boolean) {
     const journal = task.steps;
+    const lease: TaskLease = { ownerId: task.ownerId, epoch: task.epoch };
+    leases.set(task.id, lease);
+    // Stopped when shutting down, and when this run finds the task taken over (a fenced-out write).
+    const own = new AbortController();
+    const fenced = (err: unknown) => {
+      if (!(err instanceof TaskFencedError)) return false;
+      if (own.signal.aborted) return true;
+      own.abort(err);
+      logger.warn({ taskId: task.id, operation: task.operation, lease }, 'task is now held by another run (taken over while this replica was stalled); this run stops and writes nothing more');
+      return true;
+    };
+    const guard = async (write: Promise<void>) => {
+      try {
+        await write;
+      } catch (err) {
+        fenced(err);
+        throw err;
+      }
+    };
     const ctx: TaskContext = {
       taskId: task.id,
-      signal: abort.signal,
+      signal: AbortSignal.any([abort.signal, own.signal]),
       journal,
       resumed,
-      updateStatus: (phase, status) => store.appendHistory(task.id, phase, status, now()),
-      addResults: (...objects) => store.addResultObjects(task.id, objects),
-      record: (name, effect) => store.recordStep(task.id, name, effect, now()),
+      updateStatus: (phase, status) => guard(store.appendHistory(task.id, phase, status, now(), lease)),
+      addResults: (...objects) => guard(store.addResultObjects(task.id, objects, lease)),
+      record: (name, effect) => guard(store.recordStep(task.id, name, effect, now(), lease)),
       async step(name, fn) {
+        if (own.signal.aborted) throw own.signal.reason;
         const done = journal.findLast((s) => s.name === name);
         if (done) {
-          await store.appendHistory(task.id, ORCHESTRATION, `Step ${name} already took effect; not repeating it`, now());
+          await guard(store.appendHistory(task.id, ORCHESTRATION, `Step ${name} already took effect; not repeating it`, now(), lease));
           return done.effect as never;
         }
         const effect = await fn();
-        await store.recordStep(task.id, name, effect, now());
+        await guard(store.recordStep(task.id, name, effect, now(), lease));
         return effect;
       },
     };
     try {
-      await store.appendHistory(task.id, ORCHESTRATION, `Processing op: ${task.operation}`, now());
-      const result = await work(ctx);
-      const resultObjects = result === undefined ? [] : Array.isArray(result) ? result : [result];
-      await store.finish(task.id, { failed: false, retryable: false, phase: ORCHESTRATION, status: 'Orchestration completed.', resultObjects }, now());
+      await runWork(task, work, ctx, lease, own.signal);
     } catch (err) {
+      // A fenced-out write anywhere (including the final one) ends this run quietly: the task belongs to another run.
+      if (!fenced(err)) logger.error({ taskId: task.id, err: { message: (err as Error)?.message } }, 'task store write failed');
+    } finally {
+      leases.delete(task.id);
+    }
+  }
+
+  async function runWork(task: TaskRecord, work: TaskWork, ctx: TaskContext, lease: TaskLease, stopped: AbortSignal) {
+    try {
+      await store.appendHistory(task.id, ORCHESTRATION, `Processing op: ${task.operation}`, now(), lease);
+      const result = await work(ctx);
+      if (stopped.aborted) throw stopped.reason;
+      const resultObjects = result === undefined ? [] : Array.isArray(result) ? result : [result];
+      await store.finish(task.id, { failed: false, retryable: false, phase: ORCHESTRATION, status: 'Orchestration completed.', resultObjects }, now(), lease);
+    } catch (err) {
+      if (err instanceof TaskFencedError) throw err;
+      if (stopped.aborted) throw stopped.reason;
       const e = err as Error & { retryable?: boolean; $metadata?: unknown };
       // Retryable means Orca may call `POST /task/{id}:resume`: only when the error is transient AND the operation can
       // continue from its journal. Anything else would be `retryable: true` followed by a failed resume.
@@ -136,6 +172,7 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
           resultObjects: [exceptionSummary({ operation: task.operation, message, cause: e?.name ?? 'Error', retryable, chain })],
         },
         now(),
+        lease,
       );
     }
   }
@@ -215,7 +252,10 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
             resultObjects: [exceptionSummary({ operation: t.operation, message, cause: 'Shutdown', retryable })],
           },
           now(),
-        );
+          leases.get(id),
+        ).catch((err) => {
+          if (!(err instanceof TaskFencedError)) throw err;
+        });
       }
     },
   };

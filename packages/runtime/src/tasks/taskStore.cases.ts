@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskStore } from './TaskStore.js';
+import { TaskFencedError, type TaskLease, type TaskStore } from './TaskStore.js';
 
 /** The contract every TaskStore keeps. Each implementation's test calls this with a factory for a fresh store. */
 export function runTaskStoreCases(name: string, makeStore: () => Promise<TaskStore> | TaskStore) {
@@ -119,6 +119,64 @@ export function runTaskStoreCases(name: string, makeStore: () => Promise<TaskSto
       expect(await store.get('o1')).toMatchObject({ failed: true, retryable: false });
       expect((await store.get('o1'))?.resultObjects[0]).toMatchObject({ type: 'EXCEPTION', retryable: false, details: [{ message: 'died' }] });
       expect(await store.get('o2')).toMatchObject({ failed: true, retryable: true });
+      await store.close();
+    });
+
+    it('refuses every write of the previous holder after a reopen, even when ownership comes back to the same owner', async () => {
+      const store = await makeStore();
+      const { task } = await store.create({ ...base, id: 'f1', ownerId: 'owner-a', input: { functionName: 'fn' } }, 10);
+      const first: TaskLease = { ownerId: 'owner-a', epoch: task.epoch };
+      await store.appendHistory('f1', 'ORCHESTRATION', 'step one', 11, first);
+      await store.recordStep('f1', 'createFunction', { functionArn: 'arn:1' }, 12, first);
+      await store.finish('f1', { failed: true, retryable: true, phase: 'ORCHESTRATION', status: 'failed' }, 13, first);
+      const line = { phase: 'ORCHESTRATION', status: 'Resuming task' };
+      // Reopened by another owner: the first run's late writes are all refused and change nothing.
+      const b = (await store.reopen('f1', 'owner-b', line, 14))!;
+      expect(b.epoch).not.toBe(first.epoch);
+      const before = await store.get('f1');
+      await expect(store.appendHistory('f1', 'ORCHESTRATION', 'stale line', 15, first)).rejects.toBeInstanceOf(TaskFencedError);
+      await expect(store.addResultObjects('f1', [{ stale: true }], first)).rejects.toBeInstanceOf(TaskFencedError);
+      await expect(store.recordStep('f1', 'stale', {}, 15, first)).rejects.toBeInstanceOf(TaskFencedError);
+      await expect(
+        store.finish('f1', { failed: false, retryable: false, phase: 'ORCHESTRATION', status: 'Orchestration completed.', resultObjects: [{ stale: true }] }, 15, first),
+      ).rejects.toBeInstanceOf(TaskFencedError);
+      expect(await store.get('f1')).toEqual(before);
+      // The new holder writes as usual and finishes the task as it sees fit.
+      const second: TaskLease = { ownerId: 'owner-b', epoch: b.epoch };
+      await store.recordStep('f1', 'publishVersion', { version: '1' }, 16, second);
+      await store.finish('f1', { failed: true, retryable: true, phase: 'ORCHESTRATION', status: 'failed again' }, 17, second);
+      // Back to owner-a by a second reopen: the first run (same owner, older epoch) is still fenced out.
+      const again = (await store.reopen('f1', 'owner-a', line, 18))!;
+      expect(again.ownerId).toBe('owner-a');
+      await expect(store.appendHistory('f1', 'ORCHESTRATION', 'stale line', 19, first)).rejects.toBeInstanceOf(TaskFencedError);
+      await expect(store.finish('f1', { failed: false, retryable: false, phase: 'ORCHESTRATION', status: 'done' }, 19, first)).rejects.toBeInstanceOf(TaskFencedError);
+      await store.finish('f1', { failed: false, retryable: false, phase: 'ORCHESTRATION', status: 'Orchestration completed.' }, 20, { ownerId: 'owner-a', epoch: again.epoch });
+      const t = await store.get('f1');
+      expect(t).toMatchObject({ completed: true, failed: false, status: 'Orchestration completed.' });
+      expect(t?.history.map((h) => h.status)).not.toContain('stale line');
+      expect(t?.steps.map((s) => s.name)).toEqual(['createFunction', 'publishVersion']);
+      expect(t?.resultObjects).toEqual([]);
+      await store.close();
+    });
+
+    it('refuses the dead owner\'s writes once its orphan was failed or taken over', async () => {
+      const store = await makeStore();
+      const { task } = await store.create({ ...base, id: 'g1', ownerId: 'old' }, 100);
+      const { task: task2 } = await store.create({ ...base, id: 'g2', ownerId: 'old' }, 100);
+      const old: TaskLease = { ownerId: 'old', epoch: task.epoch };
+      if (store.takeOverOrphans) {
+        const taken = await store.takeOverOrphans({ ownerId: 'me', staleBeforeMs: 400, now: 600, accept: (t) => t.id === 'g1', line: () => ({ phase: 'ORCHESTRATION', status: 'adopted' }) });
+        expect(taken.map((t) => t.id)).toEqual(['g1']);
+        await expect(store.finish('g1', { failed: false, retryable: false, phase: 'ORCHESTRATION', status: 'stale done' }, 700, old)).rejects.toBeInstanceOf(TaskFencedError);
+        await expect(store.recordStep('g1', 'stale', {}, 700, old)).rejects.toBeInstanceOf(TaskFencedError);
+        expect(await store.get('g1')).toMatchObject({ completed: false, ownerId: 'me', status: 'adopted', steps: [] });
+        await store.appendHistory('g1', 'ORCHESTRATION', 'adopter works', 701, { ownerId: 'me', epoch: taken[0]!.epoch });
+        expect((await store.get('g1'))?.status).toBe('adopter works');
+      }
+      await store.failOrphans({ exceptOwnerId: 'me', staleBeforeMs: 400, now: 800, message: () => 'died' });
+      const lateStep = store.recordStep('g2', 'stale', {}, 900, { ownerId: 'old', epoch: task2.epoch });
+      await expect(lateStep).rejects.toBeInstanceOf(TaskFencedError);
+      expect(await store.get('g2')).toMatchObject({ completed: true, failed: true, steps: [] });
       await store.close();
     });
   });
