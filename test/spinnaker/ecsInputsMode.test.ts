@@ -5,9 +5,13 @@
 //    `healthCheckGracePeriodSeconds: ''` :84, `useTaskDefinitionArtifact: false` :88, `targetGroup: ''` :92,
 //    `copySourceScalingPoliciesAndActions: true` :93, `useSourceCapacity: true` :95);
 //  - Orca's ECS deploy (CreateServerGroupStage → CreateServerGroupTask) posts the stage context as the
-//    `createServerGroup` description (orca/.../tasks/servergroup/CreateServerGroupTask.groovy, EcsServerGroupCreator).
-// What Orca then reads from the task (MonitorKatoTask.groovy): status.completed/failed, resultObjects[].serverGroupNames
-// (`region:name`, split at ':' into `deploy.server.groups`).
+//    `createServerGroup` description: orca/orca-clouddriver/src/main/groovy/com/netflix/spinnaker/orca/clouddriver/
+//    tasks/providers/ecs/EcsServerGroupCreator.groovy getOperations :77- (`operation.putAll(stage.context)` :80,
+//    account → credentials :82-84; inputs mode skips the artifact block :86-116 and keeps dockerImageAddress, or
+//    takes it from `imageDescription` via getImageAddressFromDescription).
+// What Orca then reads from the task (orca/.../clouddriver/tasks/MonitorKatoTask.groovy @ b7c6db1):
+// katoStatusToTaskStatus :253-265 (status.completed/failed), getServerGroupNames :287- (resultObjects[].serverGroupNames,
+// `region:name` split at ':' into `deploy.server.groups` :155-156).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEcsApp } from '../../packages/ecs/src/__fixtures__/startEcsApp.js';
 

@@ -1,5 +1,8 @@
-// Resume (Orca's MonitorKatoTask → POST /task/{id}:resume for a failed, retryable task; orca/.../tasks/MonitorKatoTask.groovy
-// `shouldRetry` + `kato.resumeTask`) of an ECS red/black deploy, interrupted at each step:
+// Resume (Orca's MonitorKatoTask → POST /task/{id}:resume for a failed, retryable task;
+// orca/orca-clouddriver/src/main/groovy/com/netflix/spinnaker/orca/clouddriver/tasks/MonitorKatoTask.groovy
+// (spinnaker/spinnaker @ b7c6db1): shouldRetry :234-240 (TERMINAL && status.retryable), `kato.resumeTask(katoTask.id)`
+// :203, serverGroupNames read by getServerGroupNames :287-) of an ECS red/black deploy, interrupted at each step
+// (the real-process SIGKILL variant is ecsKill9.test.ts):
 //  - "crash": the process stops dead at that AWS call (no clean-up runs, as with kill -9); a new process on the same
 //    SQLite file and the same AWS state marks the task failed and retryable, and Orca's resume goes on from the journal;
 //  - "throttled": the call keeps failing with throttling until the task fails retryable, then the resume finishes it.

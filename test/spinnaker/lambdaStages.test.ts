@@ -5,15 +5,18 @@
 //  - LambdaUpdateCodeTask (updateLambdaFunctionCode), LambdaPublishVersionTask (publishLambdaFunctionVersion; then
 //    LambdaCloudDriverUtils.getPublishedVersion reads resultObjects[0].version).
 //  - LambdaTrafficUpdateTask (upsertLambdaFunctionAlias with majorFunctionVersion/minorFunctionVersion/weight).
-//  - LambdaUpdateEventConfigurationTask.formEventObject (upsertLambdaFunctionEventMapping: eventSourceArn, batchsize —
-//    an int, 0 when the stage sets none —, enabled true, maxBatchingWindowSecs, account, credentials, appName, region,
-//    functionName, qualifier) and .deleteEvent (deleteLambdaFunctionEventMapping: account, credentials, functionName,
-//    eventSourceArn, uuid, region — no qualifier).
+//  - LambdaUpdateEventConfigurationTask.java (spinnaker/spinnaker @ 149b16e): posts to `props.getCloudDriverBaseUrl()`
+//    :63 (clouddriver.baseUrl, no shard selector); formEventObject :216-230 (upsertLambdaFunctionEventMapping:
+//    eventSourceArn, batchsize — an int, 0 when the stage sets none —, enabled true, maxBatchingWindowSecs, account,
+//    credentials, appName, region, functionName, qualifier); getExistingEvents :129-139 reads the cached mappings'
+//    functionArn + eventSourceArn; deleteEvent :152-186 takes `uuid` :170 and posts deleteLambdaFunctionEventMapping
+//    :171-179 (account, credentials, functionName, eventSourceArn, uuid, region — no qualifier).
 //  - LambdaPutConcurrencyTask / LambdaDeleteConcurrencyTask (put/deleteLambdaReservedConcurrency,
 //    put/deleteLambdaProvisionedConcurrency), LambdaInvokeTask (invokeLambdaFunction with qualifier $LATEST or the
 //    alias; LambdaCloudDriverUtils.getLambdaInvokeResults reads resultObjects[0].responseString), LambdaDeleteTask.
-// Task polling as MonitorKatoTask / LambdaCloudDriverUtils.verifyStatus read it: status.completed/failed, resultObjects,
-// outputs, and on failure the EXCEPTION result object.
+// Task polling as MonitorKatoTask (MonitorKatoTask.groovy :253-265, :179-191; see taskPolling.test.ts) /
+// LambdaCloudDriverUtils.verifyStatus read it: status.completed/failed, resultObjects, outputs, and on failure the
+// EXCEPTION result object. Other Lambda task files above are cited by file and method (no line numbers yet).
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeLambda, type LambdaHarness } from '../../packages/lambda/src/__fixtures__/composeLambda.js';
 
