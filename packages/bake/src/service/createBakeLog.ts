@@ -59,6 +59,7 @@ export function createBakeLog(deps: { store: BakeStore; now: () => number }): Ba
           text: redact(l.packerTimeMs !== undefined && Number.isFinite(l.packerTimeMs) ? `[packer ${new Date(l.packerTimeMs).toISOString().replace('.000Z', 'Z')}] ${l.text}` : l.text),
         })),
         nextOffset,
+        b,
       );
     },
     format: (l) => `${new Date(l.timestampMs).toISOString()} ${l.text}`,

@@ -39,8 +39,11 @@ export interface BakeStore {
   listByExecution(executionId: string): Promise<BakeRecord[]>;
   regionsOf(provider: string): Promise<string[]>;
   delete(id: string): Promise<void>;
-  /** Appends log lines and records how far Packer's output file has been read, atomically. */
-  appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): Promise<void>;
+  /**
+   * Appends log lines and records how far Packer's output file has been read, atomically. With `from` (the record the
+   * writer follows Packer for), nothing is written once the bake has another owner or a later attempt (fencing).
+   */
+  appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number, from?: Pick<BakeRecord, 'ownerId' | 'attempt'>): Promise<void>;
   readLog(id: string, offset?: number, limit?: number): Promise<LogLine[]>;
   hasLog(id: string): Promise<boolean>;
   indexImages(bakeId: string, images: { region: string; imageId: string }[]): Promise<void>;

@@ -78,7 +78,9 @@ describe.skipIf(!pg)('PostgreSQL', () => {
     const before = await survivor.get('fe-run');
     await stalled.update({ ...held, state: 'COMPLETED', result: 'SUCCESS', phase: 'done', outOffset: 5 });
     await stalled.update({ ...held, pid: 1 });
+    await stalled.appendLog('fe-run', [{ timestampMs: 1, text: 'old run output' }], 5000, held);
     expect(await survivor.get('fe-run')).toEqual(before);
+    expect((await survivor.readLog('fe-run')).map((l) => l.text)).not.toContain('old run output');
     expect(before).toMatchObject({ state: 'RUNNING', pid: 777, attempt: 2, ownerId: 'fence-survivor' });
     // A cancel recorded on any replica from the current record still goes through.
     await other.update({ ...(await other.get('fe-run'))!, cancelRequested: true });

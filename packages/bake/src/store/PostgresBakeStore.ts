@@ -302,11 +302,14 @@ export class PostgresBakeStore implements BakeStore {
     });
   }
 
-  async appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number) {
+  async appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number, from?: Pick<BakeRecord, 'ownerId' | 'attempt'>) {
     await this.db.tx(async (c) => {
       // The row lock orders concurrent appends to one bake's log (its owner's follower and a cancel on another replica).
-      const [b] = await c.query<{ id: string }>('SELECT id FROM bake_bakes WHERE id = $1 FOR UPDATE', [id]);
+      const [b] = await c.query<{ id: string; owner_id: string; attempt: number }>('SELECT id, owner_id, attempt FROM bake_bakes WHERE id = $1 FOR UPDATE', [id]);
       if (!b) return;
+      // Fencing: Packer output read by a replica that no longer owns this run is dropped (it would also move the
+      // adopter's output offset).
+      if (from && ((from.ownerId !== undefined && b.owner_id !== from.ownerId) || b.attempt > (from.attempt ?? 1))) return;
       if (lines.length) {
         await c.query(
           `INSERT INTO bake_log_lines (bake_id, seq, ts_ms, line)

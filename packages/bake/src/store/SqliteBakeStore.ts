@@ -238,8 +238,12 @@ export class SqliteBakeStore implements BakeStore {
   }
 
   /** Appends log lines and records how far Packer's output file has been read, atomically. */
-  async appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number): Promise<void> {
+  async appendLog(id: string, lines: { timestampMs: number; text: string }[], outOffset: number, from?: Pick<BakeRecord, 'ownerId' | 'attempt'>): Promise<void> {
     transaction(this.db, () => {
+      if (from) {
+        const r = this.db.prepare('SELECT attempt FROM bake_bakes WHERE id = ?').get(id) as { attempt: number } | undefined;
+        if (r && r.attempt > (from.attempt ?? 1)) return; // output of an older attempt (fencing)
+      }
       const max = this.db.prepare('SELECT COALESCE(MAX(seq), -1) AS m FROM bake_log_lines WHERE bake_id = ?').get(id) as { m: number };
       const ins = this.db.prepare('INSERT INTO bake_log_lines (bake_id, seq, ts_ms, line) VALUES (?, ?, ?, ?)');
       let seq = max.m + 1;

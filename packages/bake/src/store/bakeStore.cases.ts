@@ -80,6 +80,11 @@ export function runBakeStoreCases(name: string, make: () => Promise<BakeStore> |
       // The first attempt's late writes (its end, its offset) change nothing.
       await store.update({ ...first, state: 'COMPLETED', result: 'SUCCESS', phase: 'done', outOffset: 99 });
       expect(await store.get('a1')).toEqual(now);
+      await store.appendLog('a1', [{ timestampMs: 5, text: 'old attempt output' }], 99, first);
+      expect(await store.get('a1')).toEqual(now);
+      expect(await store.hasLog('a1')).toBe(false);
+      await store.appendLog('a1', [{ timestampMs: 6, text: 'new attempt output' }], 3, now);
+      expect((await store.readLog('a1')).map((l) => l.text)).toEqual(['new attempt output']);
     });
 
     it('appends log lines with the output offset atomically, pages them, and deletes a bake with its log and images', async () => {
