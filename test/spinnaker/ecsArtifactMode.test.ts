@@ -16,6 +16,7 @@
 // What Orca then reads (MonitorKatoTask.groovy :155-156, getServerGroupNames :287-): resultObjects[].serverGroupNames.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEcsApp } from '../../packages/ecs/src/__fixtures__/startEcsApp.js';
+import { deckServerGroupCommand } from './fixtures/ecsBodies.js';
 
 let app: Awaited<ReturnType<typeof startEcsApp>>;
 beforeEach(async () => {
@@ -57,26 +58,7 @@ function orcaDescription(resolvedTaskDefinitionArtifact: Record<string, unknown>
   ];
   return {
     // buildNewServerGroupCommand defaults
-    application: 'shop',
-    credentials: 'prod',
-    account: 'prod',
-    region: 'us-east-1',
-    stack: 'prod',
-    freeFormDetails: '',
-    strategy: '',
-    capacity: { min: 1, max: 2, desired: 1 },
-    launchType: 'EC2',
-    healthCheckType: 'EC2',
-    selectedProvider: 'ecs',
-    cloudProvider: 'ecs',
-    iamRole: 'None (No IAM role)',
-    dockerImageCredentialsSecret: 'None (No registry credentials)',
-    availabilityZones: { 'us-east-1': ['us-east-1a', 'us-east-1b'] },
-    subnetType: '',
-    securityGroupNames: [],
-    healthCheckGracePeriodSeconds: '',
-    placementConstraints: [],
-    placementStrategyName: '',
+    ...deckServerGroupCommand(),
     placementStrategySequence: [],
     serviceDiscoveryAssociations: [],
     ecsClusterName: 'main',

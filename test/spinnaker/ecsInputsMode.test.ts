@@ -14,6 +14,7 @@
 // `region:name` split at ':' into `deploy.server.groups` :155-156).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEcsApp } from '../../packages/ecs/src/__fixtures__/startEcsApp.js';
+import { deckServerGroupCommand } from './fixtures/ecsBodies.js';
 
 let app: Awaited<ReturnType<typeof startEcsApp>>;
 beforeEach(async () => {
@@ -28,26 +29,7 @@ afterEach(() => app.close());
 
 /** Deck's default command after a user filled the inputs form, as Orca forwards the stage context. */
 const deckInputs = (extra: Record<string, unknown> = {}) => ({
-  application: 'shop',
-  credentials: 'prod',
-  account: 'prod',
-  region: 'us-east-1',
-  stack: 'prod',
-  freeFormDetails: '',
-  strategy: '',
-  capacity: { min: 1, max: 2, desired: 1 },
-  launchType: 'EC2',
-  healthCheckType: 'EC2',
-  selectedProvider: 'ecs',
-  cloudProvider: 'ecs',
-  iamRole: 'None (No IAM role)',
-  dockerImageCredentialsSecret: 'None (No registry credentials)',
-  availabilityZones: { 'us-east-1': ['us-east-1a', 'us-east-1b'] },
-  subnetType: '',
-  securityGroupNames: [],
-  healthCheckGracePeriodSeconds: '',
-  placementConstraints: [],
-  placementStrategyName: '',
+  ...deckServerGroupCommand(),
   taskDefinitionArtifact: {},
   useTaskDefinitionArtifact: false,
   placementStrategySequence: [],

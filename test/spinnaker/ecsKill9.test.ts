@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAws } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
 import { startAwsBridge } from '../../packages/lambda/src/__fixtures__/awsBridge.js';
+import { orcaEcsDeployBody } from './fixtures/ecsBodies.js';
 
 const bundleDir = fileURLToPath(new URL('./.test-bundle/', import.meta.url));
 let bundle: string;
@@ -87,20 +88,8 @@ async function finished(url: string, id: string) {
   }
 }
 
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
-// Orca's deploy context for outrigger's one-call ECS deploy (artifact mode), as in ecsResume.test.ts.
-const deployBody = {
-  credentials: 'prod',
-  application: 'shop',
-  stack: 'prod',
-  availabilityZones: { 'us-east-1': ['us-east-1a'] },
-  ecsClusterName: 'main',
-  capacity: { min: 1, max: 4, desired: 2 },
-  launchType: 'EC2',
-  useTaskDefinitionArtifact: true,
-  resolvedTaskDefinitionArtifact: { type: 'embedded/base64', name: 'td.json', reference: b64({ family: 'shop', containerDefinitions: [{ name: 'web', image: 'nginx:2', memory: 256 }] }) },
-  strategy: 'redblack',
-};
+// Orca's deploy context for outrigger's one-call ECS deploy (artifact mode).
+const deployBody = orcaEcsDeployBody();
 
 // The AWS calls of a red/black deploy that change or read what the next step relies on, in order.
 const STEPS = ['RegisterTaskDefinition', 'CreateService', 'RegisterScalableTarget', 'DescribeServices', 'UpdateService'];

@@ -14,24 +14,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeAws, throttling } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
 import { startEcsApp } from '../../packages/ecs/src/__fixtures__/startEcsApp.js';
+import { orcaEcsDeployBody } from './fixtures/ecsBodies.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
 // Orca's deploy context for outrigger's one-call ECS deploy (artifact mode).
-const deployBody = {
-  credentials: 'prod',
-  application: 'shop',
-  stack: 'prod',
-  availabilityZones: { 'us-east-1': ['us-east-1a'] },
-  ecsClusterName: 'main',
-  capacity: { min: 1, max: 4, desired: 2 },
-  launchType: 'EC2',
-  useTaskDefinitionArtifact: true,
-  resolvedTaskDefinitionArtifact: { type: 'embedded/base64', name: 'td.json', reference: b64({ family: 'shop', containerDefinitions: [{ name: 'web', image: 'nginx:2', memory: 256 }] }) },
-  strategy: 'redblack',
-};
+const deployBody = orcaEcsDeployBody();
 
 const endState = (fake: FakeAws) => ({
   v001: fake.services.get('main/shop-prod-v001')?.desiredCount,

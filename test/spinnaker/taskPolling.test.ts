@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { throttling } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
 import { startEcsApp } from '../../packages/ecs/src/__fixtures__/startEcsApp.js';
+import { orcaEcsDeployBody } from './fixtures/ecsBodies.js';
 
 type KatoTask = { id: string; status: { completed: boolean; failed: boolean; retryable: boolean }; history: { phase: string; status: string }[]; resultObjects: Record<string, any>[]; outputs: unknown[] };
 
@@ -29,19 +30,8 @@ function monitorKatoTask(t: KatoTask, katoResultExpected = false) {
   return { status, deployServerGroups, katoTasks, shouldRetry: status === 'TERMINAL' && t.status.retryable === true };
 }
 
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
-const deployBody = {
-  credentials: 'prod',
-  application: 'shop',
-  stack: 'prod',
-  availabilityZones: { 'us-east-1': ['us-east-1a'] },
-  ecsClusterName: 'main',
-  capacity: { min: 1, max: 4, desired: 2 },
-  launchType: 'EC2',
-  useTaskDefinitionArtifact: true,
-  resolvedTaskDefinitionArtifact: { type: 'embedded/base64', name: 'td.json', reference: b64({ family: 'shop', containerDefinitions: [{ name: 'web', image: 'nginx:2', memory: 256 }] }) },
-  strategy: 'redblack',
-};
+// Orca's deploy context for outrigger's one-call ECS deploy (artifact mode).
+const deployBody = orcaEcsDeployBody();
 
 describe('task polling and resume as MonitorKatoTask does it', () => {
   it('TERMINAL + retryable → resume under the same id → SUCCEEDED with deploy.server.groups', async () => {
