@@ -303,21 +303,25 @@ describe('without a usable Packer binary', () => {
 });
 
 describe('bake.packer.timeoutMinutes', () => {
-  it('cancels a Packer run that takes too long, saying why', async () => {
+  // Real Packer under a loaded machine: the cancel lands while Packer may still be starting, so it can take a re-sent
+  // SIGTERM (RESIGNAL_MS) to stop it; the run must still end CANCELED and leave no process behind.
+  it('cancels a Packer run that takes too long, saying why, and leaves no process behind', { timeout: 90_000 }, async () => {
     const b = await startBakery({ packer: { timeoutMinutes: 0.005, pollMillis: 50 } });
     try {
-      const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '30' } }));
-      const pgid = await (async () => {
-        for (;;) {
-          const pid = (await b.provider.service.record(r.body.id))?.pid;
-          if (pid) return pid;
-          await new Promise((res) => setTimeout(res, 20));
-        }
-      })();
+      const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ extended_attributes: { bake_seconds: '120' } }));
+      expect(r.status).toBe(200);
+      let pgid: number | undefined;
+      for (let i = 0; pgid === undefined && i < 600; i++) {
+        const rec = await b.provider.service.record(r.body.id);
+        pgid = rec?.pid;
+        if (pgid === undefined) await new Promise((res) => setTimeout(res, 20));
+      }
+      expect(pgid, 'the bake never recorded its Packer process group').toBeDefined();
       const end = await waitForEnd(b.baseUrl, 'us-east-1', r.body.id);
-      expect(end.body).toMatchObject({ state: 'CANCELED', result: 'FAILURE' });
+      const log = (await get(b.baseUrl, `/api/v1/us-east-1/logs/${r.body.id}`)).body.logsContent;
+      expect(end.body, log).toMatchObject({ state: 'CANCELED', result: 'FAILURE' });
       expect(end.body.message).toContain('bake.packer.timeoutMinutes');
-      await until(() => groupGone(pgid));
+      await until(() => groupGone(pgid!));
     } finally {
       await b.close();
     }

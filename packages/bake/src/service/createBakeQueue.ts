@@ -112,7 +112,7 @@ export function createBakeQueue(deps: {
         if (r.ended) {
           await endNow(r.bake, r.outcome);
           freed = true;
-        } else if (!r.settling) await lifecycle.supervise(r.bake);
+        } else if (!r.settling || r.bake.cancelRequested) await lifecycle.supervise(r.bake); // a cancelled run's leftovers are signalled too
       } catch (err) {
         logger.warn({ err, bakeId: b.id }, 'following a bake failed');
       }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { amazonImages, fileArtifacts, parseLine, parseMachineReadable, toLogText } from '../packer/parseMachineReadable.js';
-import { isPackerAlive, packerRunFiles, processGroupAlive, readExitCode, readOutput } from '../packer/runPacker.js';
+import { isPackerAlive, packerRunFiles, processGroupAlive, readExitCode, readOutput, signalPacker } from '../packer/runPacker.js';
 import type { BakeRecord } from '../store/BakeRecord.js';
 import type { BakeStore } from '../store/BakeStore.js';
 import type { BakeLog } from './createBakeLog.js';
@@ -77,7 +77,9 @@ export function createOutputFollower(deps: { store: BakeStore; log: BakeLog; log
         const seen = exitSeenAt.get(b.id) ?? now();
         exitSeenAt.set(b.id, seen);
         if (now() - seen < GROUP_EXIT_GRACE_MS) return { ended: false, settling: true, bake: b };
-        logger.warn({ bakeId: b.id, pgid: b.pid }, 'processes of a finished Packer run are still alive; finishing the bake anyway');
+        logger.warn({ bakeId: b.id, pgid: b.pid }, 'processes of a finished Packer run are still alive; finishing the bake anyway and sending them SIGTERM');
+        await log.write(b, `processes of this Packer run were still alive ${GROUP_EXIT_GRACE_MS / 1000} s after Packer exited; sent SIGTERM to its process group`);
+        signalPacker(b.pid, 'SIGTERM');
       }
       if (exit !== undefined) return ended(b, exit);
       if (!b.pid || !isPackerAlive(b.pid, b.runDir)) {
