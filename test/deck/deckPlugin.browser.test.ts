@@ -15,6 +15,7 @@ import { createLambdaProvider } from '@outrigger/lambda';
 import { createBakeProvider } from '@outrigger/bake';
 import { createPluginRepositoryProvider } from '@outrigger/server';
 import { deckPluginId, deckPluginVersion, stageDefinitions } from '@outrigger/deck-plugin/stages';
+import { orcaWebhook } from '@outrigger/deck-plugin/kit';
 import { FakeAws } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
 import { registerRequest } from '../../packages/ecs/src/__fixtures__/taskDefinitions.js';
 import { FakeLambda } from '../../packages/lambda/src/__fixtures__/FakeLambda.js';
@@ -121,6 +122,20 @@ describe('loading the plugin as Deck does', () => {
     expect(manifest).toEqual([{ id: deckPluginId, version: deckPluginVersion }]);
     const types = await page.evaluate(() => (globalThis as any).harness.stageTypes());
     for (const def of stageDefinitions) expect(types).toContainEqual({ key: def.key, label: def.label, alias: 'preconfiguredWebhook', cloudProvider: 'aws' });
+    expect(await page.evaluate(() => (globalThis as any).harness.errors)).toEqual([]);
+  });
+});
+
+describe("Deck's stage picker", () => {
+  it('lists each outrigger stage once, though Deck also registers a generic form for every preconfigured webhook', async () => {
+    // Gate answers /webhooks/preconfigured after the plugin loaded: Orca's entries for outrigger's stages plus one of someone else's.
+    const webhooks = [...stageDefinitions.map((d) => orcaWebhook(d)), { type: 'someoneElsesWebhook', label: 'Someone else', description: 'x', parameters: [] }];
+    await page.evaluate((w) => (globalThis as any).harness.registerPreconfiguredWebhooks(w), webhooks);
+    const picker: { key: string; label: string }[] = await page.evaluate(() => (globalThis as any).harness.configurableStageTypes([{ name: 'prod', cloudProvider: 'aws', type: 'aws' }]));
+    for (const d of stageDefinitions) expect(picker.filter((t) => t.key === d.key)).toEqual([expect.objectContaining({ key: d.key, label: d.label, cloudProvider: 'aws' })]);
+    expect(picker.filter((t) => t.key === 'someoneElsesWebhook')).toHaveLength(1);
+    const chosen = await page.evaluate((k) => (globalThis as any).harness.newStage(k), stageDefinitions[0]!.key);
+    expect(chosen).toMatchObject({ type: stageDefinitions[0]!.key, alias: 'preconfiguredWebhook', name: stageDefinitions[0]!.label });
     expect(await page.evaluate(() => (globalThis as any).harness.errors)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { IDeckPlugin, IStageTypeConfig } from '@spinnaker/core';
-import { ExecutionDetailsTasks } from '@spinnaker/core';
+import { ExecutionDetailsTasks, Registry } from '@spinnaker/core';
+import { claimStageKeys } from './claimStageKeys.js';
 import { makeExecutionDetails } from './components/ExecutionDetails.js';
 import { makeStageConfig } from './components/StageConfigForm.js';
 import { defaultParameterValues } from './kit/webhooks.js';
@@ -38,8 +39,11 @@ export function makeStage(def: StageDefinition): IStageTypeConfig {
   } as IStageTypeConfig;
 }
 
-export const plugin: IDeckPlugin = {
-  stages: stageDefinitions.map(makeStage),
-};
+const stages = stageDefinitions.map(makeStage);
+
+// One entry per outrigger stage in Deck's stage picker: Deck's generic form for the same preconfigured webhook is dropped.
+claimStageKeys(Registry.pipeline, stages);
+
+export const plugin: IDeckPlugin = { stages };
 
 export { stageDefinitions };

@@ -67,6 +67,29 @@ window.harness = {
   stageTypes() {
     return core.Registry.pipeline.getStageTypes().map((s) => ({ key: s.key, label: s.label, alias: s.alias, cloudProvider: s.cloudProvider }));
   },
+  /**
+   * What Deck does with each entry of Gate's GET /webhooks/preconfigured once Gate answers
+   * (deck/packages/core/src/pipeline/config/stages/webhook/webhookStage.ts): a generic webhook form under its type.
+   */
+  registerPreconfiguredWebhooks(webhooks) {
+    for (const w of webhooks) {
+      core.Registry.pipeline.registerStage({
+        label: w.label,
+        description: w.description,
+        key: w.type,
+        alias: 'preconfiguredWebhook',
+        addAliasToConfig: true,
+        producesArtifacts: true,
+        restartable: true,
+        validators: [],
+        configuration: { preconfiguredProperties: w.preconfiguredProperties, waitForCompletion: w.waitForCompletion, parameters: w.parameters },
+      });
+    }
+  },
+  /** The stage picker's list for an application with these accounts (PipelineRegistry.getConfigurableStageTypes). */
+  configurableStageTypes(accounts) {
+    return core.Registry.pipeline.getConfigurableStageTypes(accounts).map((s) => ({ key: s.key, label: s.label, cloudProvider: s.cloudProvider }));
+  },
   /** What Deck does when a stage type is picked: a new stage with the type's defaults, and its alias when asked. */
   newStage(key) {
     const config = core.Registry.pipeline.getStageConfig({ type: key });
