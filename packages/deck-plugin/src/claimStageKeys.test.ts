@@ -43,7 +43,7 @@ describe('claimStageKeys: one stage-picker entry per outrigger stage', () => {
     const wrapped = r.registerStage;
     claimStageKeys(r, second);
     expect(r.registerStage).toBe(wrapped);
-    r.registerStage(second[0]);
+    r.registerStage(second[0]!);
     r.registerStage(generic('outriggerEcsRender'));
     expect(r.getStageTypes().map((s) => s.label)).toEqual(['outrigger outriggerEcsRender']);
   });
