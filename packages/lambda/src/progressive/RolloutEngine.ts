@@ -43,6 +43,16 @@ export class RolloutStuck extends Error {
   readonly retryable = true;
 }
 
+/**
+ * Someone changed the alias outside the rollout (the console, the CLI, another tool) between two of its weight changes.
+ * The rollout stops without touching the alias again: overwriting a person's change (often an emergency rollback) at
+ * the next step would undo it. The task ends failed, not resumable; the alias stays as that person left it.
+ */
+export class RolloutInterfered extends Error {
+  override readonly name = 'RolloutInterfered';
+  readonly retryable = false;
+}
+
 /** Which kind of gate made a rollback (the `reason` label of `outrigger_lambda_rollbacks_total`). */
 export type RollbackKind = 'alarm' | 'metric' | 'invoke' | 'hook' | 'manual' | 'error';
 
@@ -395,13 +405,30 @@ export function createRolloutEngine(deps: EngineDeps) {
       return { kind, reason: `${failed.message} (gate ${failed.gate}, value ${failed.value ?? 'none'}, threshold ${failed.threshold ?? 'none'})` };
     }
 
+    /** How an alias routes, in words: `version 1` or `version 1 with 20% on version 2`. */
+    const describeAlias = (a: AliasConfiguration) => {
+      const split = Object.entries(weightsOf(a));
+      return `version ${a.FunctionVersion}${split.map(([v, x]) => ` with ${Math.round(x * 1000) / 10}% on version ${v}`).join('')}`;
+    };
+
     async function applyStep(k: number) {
       const w = r.steps[k]!.weight;
+      // The alias should still be where this rollout left it (or already where it is going, after a crash).
+      const left = r.stepIndex < 0 ? 0 : r.weight;
+      const resuming = r.pendingStep === k;
       // Stored before AWS is asked, so a restart knows a change may be under way. A change AWS already shows is not
       // sent again; since when it took effect is unknown (between `pendingAt` and the crash), its bake counts from now:
       // a bake may be longer after a crash, never shorter.
-      if (r.pendingStep !== k) await save({ pendingStep: k, pendingAt: deps.now() });
+      if (!resuming) await save({ pendingStep: k, pendingAt: deps.now() });
       const current = await getAlias();
+      if (!resuming && !aliasIs(current, left) && !aliasIs(current, w)) {
+        const where = left <= 0 ? `version ${r.oldVersion}` : left >= 100 ? `version ${r.newVersion}` : `version ${r.oldVersion} with ${left}% on version ${r.newVersion}`;
+        throw new RolloutInterfered(
+          `Alias ${alias} of ${fn} was changed outside this rollout: it routes to ${describeAlias(current)}, where the rollout left ${where}. ` +
+            `The rollout stopped before step ${k + 1} of ${r.steps.length} and left the alias (and its provisioned concurrency) as it is; ` +
+            `start a new rollout once the alias serves one version.`,
+        );
+      }
       if (!aliasIs(current, w)) await setAlias(w);
       await save({ stepIndex: k, weight: w, stepStartedAt: deps.now(), pausedMs: 0, pendingStep: null, pendingAt: null });
       await note({ kind: 'weight', step: k, weight: w, message: `${alias}: ${w}% on version ${r.newVersion}${w < 100 ? `, ${100 - w}% on version ${r.oldVersion}` : ''} (step ${k + 1} of ${r.steps.length})` });
@@ -532,6 +559,11 @@ export function createRolloutEngine(deps: EngineDeps) {
       return result();
     } catch (err) {
       if (err instanceof RolloutRolledBack || err instanceof RolloutStuck) throw err;
+      if (err instanceof RolloutInterfered) {
+        await finish('FAILED', r.weight);
+        await note({ kind: 'finished', message: err.message });
+        throw err;
+      }
       if (task.signal.aborted) throw Object.assign(new Error(`outrigger stopped during the rollout of ${fn}:${alias}; it continues from step ${r.stepIndex + 1} when resumed`), { retryable: true });
       if (err instanceof RolloutRefused || r.phase === 'PREPARE') {
         await finish('FAILED', 0);

@@ -1,6 +1,6 @@
 import { SetAlarmStateCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
-import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { CreateAliasCommand, PublishVersionCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAMBDA_DEPLOYMENT_TYPES } from '@outrigger/contract';
 import { composeLambda, type LambdaHarness } from '../__fixtures__/composeLambda.js';
@@ -403,6 +403,41 @@ describe('manual controls and ownership', () => {
     const r = await h.post('/aws/ops/deployLambdaProgressive', body({ steps: [{ weight: 50 }, { weight: 20 }], gates: { invokeCheck: { regex: '(' } } }));
     expect(r.status).toBe(400);
     expect(r.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['$.body.gates.invokeCheck.regex', '$.body.steps[1].weight', '$.body.steps[1].weight']);
+  });
+});
+
+describe('an alias changed outside the rollout', () => {
+  it.each([
+    ['a person sent all traffic back to the old version', { FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: {} } }, 'version 1'],
+    ['a person changed the split', { FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.3 } } }, 'version 1 with 30% on version 2'],
+  ])('%s: the rollout stops at its next step, leaves the alias as they set it and fails, naming both', async (_n, edit, now) => {
+    const clock = new VirtualClock();
+    const { h } = await start(clock);
+    await seed(h);
+    let armed = true;
+    h.lambda.failWith = (cmd, input) => {
+      const w = (input.RoutingConfig as { AdditionalVersionWeights?: Record<string, number> } | undefined)?.AdditionalVersionWeights?.['2'];
+      if (armed && cmd === 'UpdateAlias' && w === 0.1) {
+        armed = false;
+        clock.at(clock.now() + 120_000, () => h.lambda.send(new UpdateAliasCommand({ FunctionName: 'shop-orders', Name: 'live', ...edit }) as never));
+      }
+      return undefined;
+    };
+    const id = await deploy(h, { steps: [{ weight: 10, bakeSeconds: 300 }, { weight: 50, bakeSeconds: 300 }, { weight: 100 }] });
+    const task = await h.waitForTask(id);
+    expect(task.status).toMatchObject({ completed: true, failed: true, retryable: false });
+    expect(task.resultObjects[0].message).toContain(`Alias live of shop-orders was changed outside this rollout: it routes to ${now}, where the rollout left version 1 with 10% on version 2.`);
+    // AWS saw the rollout's 10%, the person's change, and nothing from the rollout after it.
+    expect(h.lambda.aliasLog).toHaveLength(2);
+    expect(alias(h)).toMatchObject(edit);
+    const rollout = (await h.get(`/lambda/rollouts/${id}`)).body;
+    expect(rollout).toMatchObject({ state: 'FAILED', phase: 'DONE', weight: 10 });
+    expect(rollout.events.at(-1)).toMatchObject({ kind: 'finished', message: expect.stringContaining('changed outside this rollout') });
+    // The alias is free: a new rollout is refused only because it is split (not because the old rollout still owns it).
+    if (Object.keys(edit.RoutingConfig.AdditionalVersionWeights).length === 0) {
+      const again = await deploy(h, { steps: [{ weight: 100 }] });
+      expect((await h.waitForTask(again)).status).toMatchObject({ completed: true, failed: false });
+    }
   });
 });
 
