@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, loadConfig } from './loadConfig.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-config-'));
@@ -58,6 +59,43 @@ describe('loadConfig', () => {
     expect(message).toContain(`${p}: aws.accounts[0].regions: Invalid input: expected array, received string`);
     expect(message).toContain(`${p}: aws.accounts[0].accountId:`);
     expect(message).toContain('a 12-digit AWS account id');
+  });
+
+  it("names a misspelt top-level section of outrigger's own, and leaves other services' sections alone", () => {
+    const p = file(
+      'typos.yml',
+      `bakee:
+  maxConcurrentBakes: 2
+lamdba: {}
+data_dir: /var/lib/outrigger
+Storage: {type: sqlite}
+gce: {enabled: false}
+oci: {}
+oauth2: {}
+redis: {enabled: false}
+services: {fiat: {enabled: false}}
+spring: {application: {name: clouddriver}}
+kubernetes: {accounts: []}
+`,
+    );
+    let err: unknown;
+    try {
+      loadConfig({ file: p, env: {}, sections: { bake: z.object({}).loose(), lambda: z.object({}).loose() } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const lines = (err as Error).message.split('\n').slice(1).map((l) => l.trim());
+    expect(lines).toEqual([
+      `${p}: bakee: unknown key (did you mean bake?)`,
+      `${p}: lamdba: unknown key (did you mean lambda?)`,
+      `${p}: data_dir: unknown key (did you mean dataDir?)`,
+      `${p}: Storage: unknown key (did you mean storage?)`,
+    ]);
+    expect((err as Error).message).toMatch(/^invalid configuration \(4 errors\)/);
+    // The same sections of the other services, spelt right, load.
+    const ok = file('others.yml', 'gce: {enabled: false}\noci: {}\noauth2: {}\nredis: {enabled: false}\nrosco: {configDir: /opt/rosco/config/packer}\nsql: {enabled: false}\n');
+    expect(loadConfig({ file: ok, env: {} }).source).toBe(ok);
   });
 
   it('refuses duplicate account names', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type OutriggerConfig } from './configSchema.js';
-import { unknownKeys } from './unknownKeys.js';
+import { topLevelTypos, unknownKeys } from './unknownKeys.js';
 
 /** A configuration file outrigger cannot start with. The message names the file, the key path and what was expected. */
 export class ConfigError extends Error {
@@ -55,8 +55,10 @@ export function loadConfig(
   }
   if (options.overrides) raw = deepMerge(raw as Record<string, unknown>, options.overrides);
   const top = raw as Record<string, unknown>;
+  const own = [...Object.keys(ConfigSchema.shape), ...Object.keys(options.sections ?? {})];
   const problems = [
     ...sectionProblems(ConfigSchema, raw, { source, keyPath: [] }),
+    ...topLevelTypos(raw, own).map((u) => `${source}: ${u.path[0]}: unknown key (did you mean ${u.suggestion}?)`),
     ...Object.entries(options.sections ?? {}).flatMap(([name, schema]) => sectionProblems(schema, top[name] ?? {}, { source, keyPath: [name] })),
   ];
   if (problems.length) throw configError(problems);
@@ -65,7 +67,8 @@ export function loadConfig(
 
 /**
  * Every problem of one section: what its schema refuses, and keys it does not know (with the nearest known key). At
- * the top level of the file (`keyPath` empty) unknown keys are other services' sections and are left alone.
+ * the top level of the file (`keyPath` empty) unknown keys are other services' sections and are left alone, unless
+ * they look like a misspelt section of outrigger's own (`topLevelTypos`).
  */
 function sectionProblems(schema: z.ZodType, value: unknown, where: { source: string; keyPath: (string | number)[] }): string[] {
   const result = schema.safeParse(value);

@@ -90,3 +90,42 @@ function distance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/**
+ * Top-level keys of the other Spinnaker services' files (clouddriver, Rosco, Orca, Gate, Fiat, Front50, Igor, Echo,
+ * Kayenta) and of Spring that an operator may paste beside outrigger's sections. They are never taken for typos.
+ */
+const OTHER_SERVICES_TOP_LEVEL = new Set(
+  [
+    'alicloud', 'appengine', 'artifact', 'azure', 'bakery', 'bitbucket', 'caching', 'cloudfoundry', 'cloudrun', 'credentials', 'dcos',
+    'default', 'docker', 'dockerRegistry', 'echo', 'endpoints', 'executionHistory', 'feature', 'features', 'fiat', 'front50', 'gate',
+    'gce', 'github', 'gitlab', 'google', 'hal', 'halyard', 'huaweicloud', 'igor', 'jenkins', 'kayenta', 'keel', 'kubernetes', 'ldap',
+    'management', 'metrics', 'netflix', 'oauth2', 'oci', 'okHttpClient', 'okhttp', 'orca', 'packer', 'pipelineTemplates', 'plugins',
+    'pollers', 'redis', 'retrofit', 'rosco', 'saml', 'security', 'services', 'spectator', 'spinnaker', 'spring', 'sql', 'tasks',
+    'tencentcloud', 'travis', 'webhook', 'webhooks', 'wercker', 'x509', 'yandex',
+  ].map((k) => k.toLowerCase()),
+);
+
+/**
+ * Unknown top-level keys that look like a misspelt section of outrigger's own (`bakee`, `lamdba`, `data_dir`): a whole
+ * section that never applies is the worst silent mistake. Stricter than `closest`, because every other service's
+ * sections also sit at the top level: a key known from those files is never reported, keys of up to four letters may
+ * be one edit away, longer ones two, and case and `-`/`_` never count.
+ */
+export function topLevelTypos(value: unknown, own: readonly string[]): UnknownKey[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+  const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+  const ownNorm = new Set(own.map(norm));
+  const out: UnknownKey[] = [];
+  for (const key of Object.keys(value)) {
+    if (own.includes(key) || OTHER_SERVICES_TOP_LEVEL.has(key.toLowerCase())) continue;
+    const n = norm(key);
+    let best: { k: string; d: number } | undefined;
+    for (const k of own) {
+      const d = ownNorm.has(n) && norm(k) === n ? 0 : distance(n, norm(k));
+      if (!best || d < best.d) best = { k, d };
+    }
+    if (best && best.d <= (n.length <= 4 ? 1 : 2)) out.push({ path: [key], suggestion: best.k });
+  }
+  return out;
+}
