@@ -315,11 +315,21 @@ describe('Lambda: progressive rollout (outriggerLambdaProgressive)', () => {
     await page.locator('input[name="weight-2"]').fill('100');
     await page.locator('.outrigger-field[data-param="alarms"] .add-item').click();
     await page.locator('input[name="parameterValues.alarms-0"]').fill('orders-5xx');
+    // Metric gates, the invoke check, a hook and provisioned concurrency: JSON checked as typed.
+    await typeInto('metricGates', '{"metric": "Errors"}');
+    await expect.poll(() => page.locator('.outrigger-outriggerLambdaProgressive').textContent()).toContain('Metric gates must be a JSON list of objects');
+    await typeInto('metricGates', '[{"metric": "Errors", "threshold": 0.01}]');
+    await typeInto('invokeCheck', '{"invocations": 2, "jsonPath": "$.statusCode", "equals": 200}');
+    await typeInto('beforeAllowTraffic', 'orders-pretraffic');
+    await typeInto('provisionedConcurrentExecutions', '5');
     const stage = await stageJson();
     expect(JSON.parse(stage.parameterValues.steps)).toEqual([{ weight: 10, bakeSeconds: 300 }, { weight: 50, bakeSeconds: 120 }, { weight: 100, bakeSeconds: 60 }]);
     expect(JSON.parse(stage.parameterValues.alarms)).toEqual(['orders-5xx']);
-    expect(stage.parameterValues).toMatchObject({ deploymentType: 'Custom', functionName: 'orders', aliasName: 'live', targetVersion: '$LATEST' });
-    await expect.poll(() => page.locator('.outrigger-outriggerLambdaProgressive').textContent()).not.toMatch(/Traffic steps:/);
+    expect(stage.parameterValues).toMatchObject({ deploymentType: 'Custom', functionName: 'orders', aliasName: 'live', targetVersion: '$LATEST', beforeAllowTraffic: 'orders-pretraffic', afterAllowTraffic: '' });
+    expect(JSON.parse(stage.parameterValues.metricGates)).toEqual([{ metric: 'Errors', threshold: 0.01 }]);
+    expect(JSON.parse(stage.parameterValues.invokeCheck)).toEqual({ invocations: 2, jsonPath: '$.statusCode', equals: 200 });
+    expect(Number(stage.parameterValues.provisionedConcurrentExecutions)).toBe(5);
+    await expect.poll(() => page.locator('.outrigger-outriggerLambdaProgressive').textContent()).not.toMatch(/Traffic steps:|Metric gates must/);
     await shot('outriggerLambdaProgressive-config');
   });
 
@@ -331,7 +341,8 @@ describe('Lambda: progressive rollout (outriggerLambdaProgressive)', () => {
     fakeLambda.touch('orders');
     const v2 = await send('PublishVersion', { FunctionName: 'orders' });
     expect(v2.Version).toBe('2');
-    const values = { ...(await stageJson()).parameterValues, deploymentType: 'AllAtOnce', targetVersion: '2', alarms: '[]' };
+    // The form's stage, without the gates, hook and provisioned concurrency typed there (their parts of AWS are not set up here).
+    const values = { ...(await stageJson()).parameterValues, deploymentType: 'AllAtOnce', targetVersion: '2', alarms: '[]', metricGates: '[]', invokeCheck: '', beforeAllowTraffic: '', provisionedConcurrentExecutions: '' };
     const run = await showDetails('outriggerLambdaProgressive', values);
     expect(run.webhook.statusCode).toBe(202);
     expect(run.status, JSON.stringify(run.webhook.monitor)).toBe('SUCCEEDED');

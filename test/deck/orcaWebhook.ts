@@ -11,6 +11,9 @@ export function evaluate(template: string, values: Record<string, unknown>, appl
   const inner = (expr: string) =>
     expr.replace(/^#toJson\(parameterValues\['(\w+)'\]\)$/, (_, n: string) => JSON.stringify(values[n] ?? null)).replace(/^parameterValues\['(\w+)'\]$/, (_, n: string) => text(n));
   return template
+    .replace(/\$\{\(parameterValues\['(\w+)'\] != null and parameterValues\['\1'\] != ''\) \? (.+?) : 'null'\}/g, (_, n: string, expr: string) =>
+      values[n] !== undefined && values[n] !== null && values[n] !== '' ? inner(expr) : 'null',
+    )
     .replace(/\$\{parameterValues\['(\w+)'\] (==|!=) '([^']*)' \? (.+?) : 'null'\}/g, (_, n: string, op: string, v: string, expr: string) =>
       (op === '==') === (values[n] === v) ? inner(expr) : 'null',
     )

@@ -8,6 +8,7 @@ import { stageDefinitions, type StageDefinition, type StageParameter } from '@ou
 import { defaultParameterValues, orcaWebhook } from '@outrigger/deck-plugin/kit';
 import { resolve, specOperations, type Schema } from '../support/specWalker.js';
 import { evaluate } from './orcaWebhook.js';
+import { problemOf } from '@outrigger/deck-plugin/values';
 
 const spec = specOperations();
 
@@ -33,7 +34,10 @@ function propertyAt(schema: Schema | undefined, dotted: string): Schema | undefi
     const variants = (resolve<Schema>(node).oneOf ?? [node]).map((v) => resolve<Schema>(v)).filter((v) => v.type !== 'null');
     node = variants.map((v) => flatten(v).properties[key]).find(Boolean);
   }
-  return node && resolve<Schema>(node);
+  if (!node) return undefined;
+  // A nullable object (`oneOf: [$ref, {type: null}]`) is the object.
+  const leaf = resolve<Schema>(node);
+  return (leaf.oneOf ?? [leaf]).map((v) => resolve<Schema>(v)).find((v) => v.type !== 'null');
 }
 
 const typeOf = (s: Schema) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type ?? (s.properties || s.additionalProperties ? 'object' : s.items ? 'array' : undefined));
@@ -48,6 +52,7 @@ const EXPECTED_TYPE: Record<StageParameter['type'], string> = {
   imageMap: 'object',
   trafficSteps: 'array',
   stringList: 'array',
+  jsonList: 'array',
 };
 
 /** What a pipeline author would type for each parameter, beyond the defaults. */
@@ -55,7 +60,7 @@ function sampleValues(def: StageDefinition): Record<string, string> {
   const v: Record<string, string> = { ...defaultParameterValues(def) };
   for (const p of def.parameters) {
     if (v[p.name] !== undefined && v[p.name] !== '') continue;
-    v[p.name] = p.type === 'account' ? 'prod' : p.type === 'region' ? 'us-east-1' : p.type === 'integer' ? String(p.min ?? 1) : 'sample';
+    v[p.name] = p.type === 'account' ? 'prod' : p.type === 'region' ? 'us-east-1' : p.type === 'integer' ? String(p.min ?? 1) : p.type === 'json' ? '{}' : p.type === 'jsonList' ? '[]' : 'sample';
   }
   if (v.containerToImageMap === '{}') v.containerToImageMap = '{"web": "registry.example.com/web:1.2.3"}';
   return v;
@@ -99,7 +104,9 @@ describe('stage definitions agree with the OpenAPI contract', () => {
       it('gives every JSON-valued or optional parameter a default, so the generated payload is always JSON', () => {
         for (const p of def.parameters) {
           if (p.type !== 'string' && p.type !== 'account' && p.type !== 'region' && !p.required) expect(p.default, p.name).toBeDefined();
-          if (p.default !== undefined && ['json', 'imageMap', 'trafficSteps', 'stringList'].includes(p.type)) expect(() => JSON.parse(p.default!)).not.toThrow();
+          // An empty default is sent only when filled in (`sendWhen.present`), so it never reaches the payload as text.
+          if (p.default === '' && p.sendWhen?.present && p.sendWhen.param === p.name) continue;
+          if (p.default !== undefined && ['json', 'imageMap', 'trafficSteps', 'stringList', 'jsonList'].includes(p.type)) expect(() => JSON.parse(p.default!)).not.toThrow();
         }
       });
 
@@ -129,6 +136,44 @@ describe('Lambda progressive rollout: the shift plan', () => {
     const custom = JSON.parse(evaluate(hook.payload, { ...base, deploymentType: 'Custom', steps: '[{"weight":5,"bakeSeconds":60},{"weight":100}]', alarms: '["orders-5xx"]' }));
     expect(custom).toMatchObject({ deploymentType: null, steps: [{ weight: 5, bakeSeconds: 60 }, { weight: 100 }], gates: { alarms: ['orders-5xx'] } });
     for (const body of [predefined, custom]) expect((operations as any).startLambdaRollout.body.safeParse(body).success).toBe(true);
+  });
+
+  it('sends metric gates, the invoke check, hooks and provisioned concurrency when filled in, and null (the defaults) when left empty', () => {
+    const empty = JSON.parse(evaluate(hook.payload, { ...defaultParameterValues(def), account: 'prod', region: 'us-east-1', functionName: 'orders' }));
+    expect(empty).toMatchObject({ gates: { metrics: [], invokeCheck: null }, hooks: { beforeAllowTraffic: null, afterAllowTraffic: null }, provisionedConcurrentExecutions: null });
+    // Deck may store a cleared field as null rather than '': still not sent.
+    const cleared = JSON.parse(evaluate(hook.payload, { ...defaultParameterValues(def), account: 'prod', region: 'us-east-1', functionName: 'orders', provisionedConcurrentExecutions: null, invokeCheck: null }));
+    expect(cleared).toMatchObject({ gates: { invokeCheck: null }, provisionedConcurrentExecutions: null });
+    const filled = JSON.parse(
+      evaluate(hook.payload, {
+        ...base,
+        metricGates: '[{"metric": "Errors", "threshold": 0.01}, {"metric": "Duration", "mode": "absolute", "statistic": "p99", "threshold": 800}]',
+        invokeCheck: '{"invocations": 5, "payload": "{\\"ping\\": true}", "jsonPath": "$.statusCode", "equals": 200}',
+        beforeAllowTraffic: 'orders-pretraffic',
+        afterAllowTraffic: 'orders-posttraffic',
+        provisionedConcurrentExecutions: 25,
+      }),
+    );
+    expect(filled).toMatchObject({
+      gates: {
+        metrics: [{ metric: 'Errors', threshold: 0.01 }, { metric: 'Duration', mode: 'absolute', statistic: 'p99', threshold: 800 }],
+        invokeCheck: { invocations: 5, payload: '{"ping": true}', jsonPath: '$.statusCode', equals: 200 },
+      },
+      hooks: { beforeAllowTraffic: 'orders-pretraffic', afterAllowTraffic: 'orders-posttraffic' },
+      provisionedConcurrentExecutions: 25,
+    });
+    for (const body of [empty, cleared, filled]) expect((operations as any).startLambdaRollout.body.safeParse(body).success, JSON.stringify(body)).toBe(true);
+  });
+
+  it('the form refuses metric gates that are not a list of objects and an invoke check that is not an object', () => {
+    const values = { ...base };
+    const metric = def.parameters.find((p) => p.name === 'metricGates')!;
+    const invoke = def.parameters.find((p) => p.name === 'invokeCheck')!;
+    expect(problemOf(metric, '{"metric": "Errors"}', values)).toMatch(/must be a JSON list of objects/);
+    expect(problemOf(metric, '["Errors"]', values)).toMatch(/must be a JSON list of objects/);
+    expect(problemOf(metric, '[{"metric": "Errors", "threshold": 0.01}]', values)).toBeUndefined();
+    expect(problemOf(invoke, '[1]', { ...values, invokeCheck: '[1]' })).toMatch(/must be a JSON object/);
+    expect(problemOf(invoke, '', { ...values, invokeCheck: '' })).toBeUndefined();
   });
 });
 

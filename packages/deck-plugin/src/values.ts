@@ -19,6 +19,7 @@ export interface TrafficStep {
 export function isSent(p: StageParameter, all: Record<string, unknown>): boolean {
   if (!p.sendWhen) return true;
   const v = all[p.sendWhen.param];
+  if (p.sendWhen.present) return v !== undefined && v !== null && v !== '';
   return p.sendWhen.equals !== undefined ? v === p.sendWhen.equals : v !== p.sendWhen.notEquals;
 }
 
@@ -42,7 +43,8 @@ export function problemOf(p: StageParameter, value: unknown, all: Record<string,
     case 'json':
     case 'imageMap':
     case 'trafficSteps':
-    case 'stringList': {
+    case 'stringList':
+    case 'jsonList': {
       const parsed = parseJsonParam(value);
       if (!parsed.ok) return `${p.label}: ${parsed.error}`;
       const v = parsed.value;
@@ -56,6 +58,8 @@ export function problemOf(p: StageParameter, value: unknown, all: Record<string,
           if (typeof img !== 'string' || !img.trim()) return `${p.label}: container "${c}" has no image.`;
         }
       }
+      if (p.type === 'jsonList' && (!Array.isArray(v) || v.some((o) => typeof o !== 'object' || o === null || Array.isArray(o))))
+        return `${p.label} must be a JSON list of objects, e.g. [{"metric": "Errors", "threshold": 0.01}].`;
       if (p.type === 'stringList' && (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || !s.trim())))
         return `${p.label}: every entry needs a name.`;
       if (p.type === 'trafficSteps') {

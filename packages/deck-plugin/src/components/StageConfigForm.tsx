@@ -66,6 +66,7 @@ function StageForm(props: IFormikStageConfigInjectedProps & { def: StageDefiniti
           />
         );
       case 'json':
+      case 'jsonList':
         return <FormikFormField {...common} input={(ip: IFormInputProps) => <TextAreaInput {...ip} rows={3} className="form-control monospace" />} />;
       case 'imageMap':
         return <FormikFormField {...common} touched={formik.submitCount > 0 || !!(formik.touched as any)?.parameterValues?.[p.name]} input={(ip: IFormInputProps) => <ImageMapTable {...ip} onTouch={touch} def={def} stage={formik.values as any} />} />;

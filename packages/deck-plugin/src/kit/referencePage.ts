@@ -32,7 +32,7 @@ export function referencePage(): string {
     out.push('| parameter | label | type | default | sent as | help |', '|---|---|---|---|---|---|');
     for (const p of d.parameters) {
       out.push(
-        `| \`${p.name}\`${p.required ? ' (required)' : ''} | ${cell(p.label)} | ${cell(typeOf(p))} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${p.in === 'path' ? `path \`{${p.target}}\`` : `body \`${p.target}\``} | ${cell(p.help)} |`,
+        `| \`${p.name}\`${p.required ? ' (required)' : ''} | ${cell(p.label)} | ${cell(typeOf(p))} | ${p.default === undefined || p.default === '' ? '' : `\`${cell(p.default)}\``} | ${p.in === 'path' ? `path \`{${p.target}}\`` : `body \`${p.target}\``}${p.sendWhen?.present && p.sendWhen.param === p.name ? ' (when given)' : ''} | ${cell(p.help)} |`,
       );
     }
     out.push('', `Execution details: ${d.result}`, '');

@@ -3,7 +3,7 @@ import type { StageDefinition, StageParameter } from '../stages/definitions.js';
 /** Where the generated kit reaches outrigger (the Kubernetes Service of `plugin-manifests/kubernetes/`). */
 export const defaultOutriggerUrl = 'http://outrigger.spinnaker.svc:7011';
 
-const JSON_VALUED = new Set(['integer', 'boolean', 'json', 'imageMap', 'trafficSteps', 'stringList']);
+const JSON_VALUED = new Set(['integer', 'boolean', 'json', 'imageMap', 'trafficSteps', 'stringList', 'jsonList']);
 
 /** True when the parameter's text is spliced into the payload as JSON (numbers, booleans, objects, arrays). */
 export function isJsonValued(p: StageParameter): boolean {
@@ -14,7 +14,8 @@ export function isJsonValued(p: StageParameter): boolean {
 export function payloadExpression(p: StageParameter): string {
   const value = isJsonValued(p) ? `parameterValues['${p.name}']` : `#toJson(parameterValues['${p.name}'])`;
   if (!p.sendWhen) return `\${${value}}`;
-  const { param, equals, notEquals } = p.sendWhen;
+  const { param, equals, notEquals, present } = p.sendWhen;
+  if (present) return `\${(parameterValues['${param}'] != null and parameterValues['${param}'] != '') ? ${value} : 'null'}`;
   const test = equals !== undefined ? `== '${equals}'` : `!= '${notEquals}'`;
   return `\${parameterValues['${param}'] ${test} ? ${value} : 'null'}`;
 }

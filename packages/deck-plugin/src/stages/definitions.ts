@@ -31,7 +31,9 @@ export type StageParameterType =
   /** Traffic steps `[{weight, bakeSeconds}]` (Lambda progressive); a JSON array. */
   | 'trafficSteps'
   /** A list of names (e.g. CloudWatch alarms); a JSON array of strings. */
-  | 'stringList';
+  | 'stringList'
+  /** A list of objects (e.g. metric gates); a JSON array, sent as written. */
+  | 'jsonList';
 
 export interface StageParameter {
   /** The key in the stage's `parameterValues` (what Orca's preconfigured webhook substitutes). */
@@ -52,8 +54,11 @@ export interface StageParameter {
   max?: number;
   /** For `account`: which accounts to offer. */
   capability?: 'ecs' | 'lambda' | 'aws';
-  /** Sent only when another parameter has (or has not) a value; `null` otherwise (e.g. steps only for a Custom plan). */
-  sendWhen?: { param: string; equals?: string; notEquals?: string };
+  /**
+   * Sent only when another parameter has (or has not) a value, or (`present`) when it is filled in at all; `null`
+   * otherwise (e.g. steps only for a Custom plan, an optional number or hook only when given).
+   */
+  sendWhen?: { param: string; equals?: string; notEquals?: string; present?: true };
 }
 
 export interface StageDefinition {
@@ -171,8 +176,9 @@ export const stageDefinitions: readonly StageDefinition[] = [
     description: 'Shift an alias to a new version in steps (CodeDeploy canary/linear or custom), checking alarms at every step and rolling back on the first that fires.',
     extendedDescription:
       'outrigger publishes the version (when code or configuration changed), applies provisioned concurrency before ' +
-      'the first shift, then moves the alias weight step by step. During each bake interval the named CloudWatch alarms ' +
-      'are checked; any alarm in ALARM returns the alias to the old version and the task fails naming the alarm. The ' +
+      'the first shift, then moves the alias weight step by step. During each bake interval the named CloudWatch alarms, ' +
+      'the metric gates and the invoke check are read; the first that fails returns the alias to the old version and the ' +
+      'task fails naming it. Optional CodeDeploy-style hooks run before the first shift and after 100 %. The ' +
       'rollout survives restarts of outrigger; a second rollout on the same alias is refused.',
     operationId: 'startLambdaRollout',
     method: 'post',
@@ -204,6 +210,30 @@ export const stageDefinitions: readonly StageDefinition[] = [
       { name: 'steps', label: 'Traffic steps', help: 'Custom plan: the weight (percent on the new version) of each step and how long it bakes; weights rise and the last is 100.', type: 'trafficSteps', required: false, default: '[{"weight": 10, "bakeSeconds": 300}, {"weight": 100}]', in: 'body', target: 'steps', sendWhen: { param: 'deploymentType', equals: 'Custom' } },
       { name: 'alarms', label: 'CloudWatch alarms', help: 'Alarms checked during every bake interval; any in ALARM rolls back.', type: 'stringList', required: false, default: '[]', in: 'body', target: 'gates.alarms' },
       { name: 'gateIntervalSeconds', label: 'Check every (s)', help: 'Seconds between gate checks during a bake.', type: 'integer', min: 1, max: 3600, required: false, default: '60', in: 'body', target: 'gates.intervalSeconds' },
+      {
+        name: 'metricGates',
+        label: 'Metric gates',
+        help: 'Errors, Throttles or Duration of the new version alone, read at every check; any above its threshold rolls back. For example `[{"metric": "Errors", "threshold": 0.01}, {"metric": "Duration", "mode": "absolute", "statistic": "p99", "threshold": 800}]`.',
+        type: 'jsonList',
+        required: false,
+        default: '[]',
+        in: 'body',
+        target: 'gates.metrics',
+      },
+      {
+        name: 'invokeCheck',
+        label: 'Invoke check',
+        help: 'Invoke the new version at every check and judge the answers, for example `{"invocations": 5, "payload": "{\\"ping\\": true}", "jsonPath": "$.statusCode", "equals": 200}`. Empty: no invoke check.',
+        type: 'json',
+        required: false,
+        default: '',
+        in: 'body',
+        target: 'gates.invokeCheck',
+        sendWhen: { param: 'invokeCheck', present: true },
+      },
+      { name: 'beforeAllowTraffic', label: 'Before-traffic hook', help: 'A Lambda function run before the first shift (SAM `PreTraffic`); it reports back with CodeDeploy\'s `PutLifecycleEventHookExecutionStatus` to outrigger. Empty: none.', type: 'string', required: false, default: '', in: 'body', target: 'hooks.beforeAllowTraffic', sendWhen: { param: 'beforeAllowTraffic', present: true } },
+      { name: 'afterAllowTraffic', label: 'After-traffic hook', help: 'A Lambda function run after 100 % (SAM `PostTraffic`); a failure rolls back. Empty: none.', type: 'string', required: false, default: '', in: 'body', target: 'hooks.afterAllowTraffic', sendWhen: { param: 'afterAllowTraffic', present: true } },
+      { name: 'provisionedConcurrentExecutions', label: 'Provisioned concurrency', help: 'Put on the new version and waited READY before the first shift. Empty: the alias\'s own provisioned concurrency, if it has any.', type: 'integer', min: 1, max: 100000, required: false, default: '', in: 'body', target: 'provisionedConcurrentExecutions', sendWhen: { param: 'provisionedConcurrentExecutions', present: true } },
     ],
     result: 'The task history (every weight change and gate reading), its progress message (current weight), and how it ended: promoted, or rolled back with the gate, value and threshold that fired.',
     // Linear10PercentEvery10Minutes bakes 90 min and each lifecycle hook may wait up to an hour: Orca's one-hour webhook
