@@ -14,6 +14,10 @@ export const INVENTORY_MIGRATIONS: Migrations = [
      body JSONB NOT NULL,
      PRIMARY KEY (account, region, name)
    );`,
+  // Every write takes a new `seq`, so a follower can tell whether a region changed without reading it: any put raises
+  // max(seq), any delete lowers count(*), so (count, max) changes with every write.
+  `CREATE SEQUENCE lambda_functions_seq;
+   ALTER TABLE lambda_functions ADD COLUMN seq BIGINT NOT NULL DEFAULT nextval('lambda_functions_seq');`,
 ];
 
 /**
@@ -43,7 +47,7 @@ export class PostgresInventorySnapshot {
     this.enqueue(
       `INSERT INTO lambda_functions (account, region, name, revision_id, last_modified, hydrated_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
        ON CONFLICT (account, region, name) DO UPDATE SET revision_id = EXCLUDED.revision_id, last_modified = EXCLUDED.last_modified,
-         hydrated_at = EXCLUDED.hydrated_at, body = EXCLUDED.body`,
+         hydrated_at = EXCLUDED.hydrated_at, body = EXCLUDED.body, seq = nextval('lambda_functions_seq')`,
       [account, region, name, e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)],
     );
   }
@@ -59,12 +63,31 @@ export class PostgresInventorySnapshot {
   }
 
   async load(account: string, region: string): Promise<SnapshotEntry[]> {
+    return (await this.loadVersioned(account, region)).entries;
+  }
+
+  /** One account/region's entries and the version they are (`count:maxSeq`, as `version` answers for the same rows). */
+  async loadVersioned(account: string, region: string): Promise<{ entries: SnapshotEntry[]; version: string }> {
     await this.flush();
-    const rows = await this.db.query<{ revision_id: string | null; last_modified: string | null; hydrated_at: number; body: LambdaFunction }>(
-      'SELECT revision_id, last_modified, hydrated_at, body FROM lambda_functions WHERE account = $1 AND region = $2',
+    const rows = await this.db.query<{ revision_id: string | null; last_modified: string | null; hydrated_at: number; body: LambdaFunction; seq: string }>(
+      'SELECT revision_id, last_modified, hydrated_at, body, seq::text AS seq FROM lambda_functions WHERE account = $1 AND region = $2',
       [account, region],
     );
-    return rows.map((r) => ({ fn: r.body, revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined, hydratedAt: r.hydrated_at }));
+    const maxSeq = rows.reduce((m, r) => (BigInt(r.seq) > m ? BigInt(r.seq) : m), 0n);
+    return {
+      entries: rows.map((r) => ({ fn: r.body, revisionId: r.revision_id ?? undefined, lastModified: r.last_modified ?? undefined, hydratedAt: r.hydrated_at })),
+      version: `${rows.length}:${maxSeq}`,
+    };
+  }
+
+  /** The version of one account/region without reading its functions: changes with every put or delete there. */
+  async version(account: string, region: string): Promise<string> {
+    await this.flush();
+    const rows = await this.db.query<{ n: string; max: string }>(
+      'SELECT count(*)::text AS n, coalesce(max(seq), 0)::text AS max FROM lambda_functions WHERE account = $1 AND region = $2',
+      [account, region],
+    );
+    return `${rows[0]?.n ?? 0}:${rows[0]?.max ?? 0}`;
   }
 }
 
@@ -76,12 +99,17 @@ export interface Lane {
 /**
  * One poller per account/region across replicas: a session-level advisory lock per lane, held on one dedicated
  * connection. The replica holding a lane's lock lists and reads AWS for it (and consumes its change feed); the others
- * load the lane from the shared snapshot every `intervalMs`. When the poller dies its connection closes, PostgreSQL
+ * check the lane's snapshot version every `intervalMs` and load it only when it changed (one small count per lane and
+ * pass when nothing changed, instead of every function's row). When the poller dies its connection closes, PostgreSQL
  * releases the lock, and the next replica to try (within `intervalMs`) becomes the poller.
  */
 export class PollerLeases {
   private client?: { query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>; release(err?: boolean | Error): void };
   private readonly held = new Set<string>();
+  /** For the lanes another replica polls: the snapshot version this replica serves. */
+  private readonly loaded = new Map<string, string>();
+  /** Snapshot loads of lanes another replica polls, and passes that found such a lane unchanged (tests, health). */
+  readonly followerLoads = { loaded: 0, unchanged: 0 };
   private timer?: NodeJS.Timeout;
   private passing?: Promise<void>;
   private stopped = false;
@@ -150,6 +178,7 @@ export class PollerLeases {
         const r = await this.client!.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [this.lockKey(l)]);
         if (r.rows[0]?.ok) {
           this.held.add(k);
+          this.loaded.delete(k);
           this.deps.logger.info({ account: l.account, region: l.region }, 'lambda inventory: this replica polls the region');
           // Start from what the previous poller left, so nothing is read again that did not change.
           this.deps.inventory.replaceRegion(l.account, l.region, await this.deps.snapshot.load(l.account, l.region));
@@ -166,9 +195,18 @@ export class PollerLeases {
       }
     }
     for (const l of this.deps.lanes) {
-      if (this.held.has(`${l.account}/${l.region}`)) continue;
+      const k = `${l.account}/${l.region}`;
+      if (this.held.has(k)) continue;
       try {
-        this.deps.inventory.replaceRegion(l.account, l.region, await this.deps.snapshot.load(l.account, l.region));
+        const served = this.loaded.get(k);
+        if (served !== undefined && served === (await this.deps.snapshot.version(l.account, l.region))) {
+          this.followerLoads.unchanged++;
+          continue;
+        }
+        const { entries, version } = await this.deps.snapshot.loadVersioned(l.account, l.region);
+        this.deps.inventory.replaceRegion(l.account, l.region, entries);
+        this.loaded.set(k, version);
+        this.followerLoads.loaded++;
       } catch (err) {
         this.deps.logger.warn({ err, account: l.account, region: l.region }, 'lambda inventory: could not load the shared snapshot; serving the last one');
       }
