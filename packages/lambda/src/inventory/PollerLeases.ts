@@ -15,9 +15,13 @@ export const INVENTORY_MIGRATIONS: Migrations = [
      PRIMARY KEY (account, region, name)
    );`,
   // Every write takes a new `seq`, so a follower can tell whether a region changed without reading it: any put raises
-  // max(seq), any delete lowers count(*), so (count, max) changes with every write.
+  // max(seq), any delete lowers count(*), so (count, max) changes with every write. A trigger sets it on update, so a
+  // replica one release behind (whose upsert does not name `seq`) still moves it during a rolling update.
   `CREATE SEQUENCE lambda_functions_seq;
-   ALTER TABLE lambda_functions ADD COLUMN seq BIGINT NOT NULL DEFAULT nextval('lambda_functions_seq');`,
+   ALTER TABLE lambda_functions ADD COLUMN seq BIGINT NOT NULL DEFAULT nextval('lambda_functions_seq');
+   CREATE FUNCTION lambda_functions_next_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN NEW.seq := nextval('lambda_functions_seq'); RETURN NEW; END $$;
+   CREATE TRIGGER lambda_functions_seq BEFORE UPDATE ON lambda_functions FOR EACH ROW EXECUTE FUNCTION lambda_functions_next_seq();`,
 ];
 
 /**
@@ -47,7 +51,7 @@ export class PostgresInventorySnapshot {
     this.enqueue(
       `INSERT INTO lambda_functions (account, region, name, revision_id, last_modified, hydrated_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
        ON CONFLICT (account, region, name) DO UPDATE SET revision_id = EXCLUDED.revision_id, last_modified = EXCLUDED.last_modified,
-         hydrated_at = EXCLUDED.hydrated_at, body = EXCLUDED.body, seq = nextval('lambda_functions_seq')`,
+         hydrated_at = EXCLUDED.hydrated_at, body = EXCLUDED.body`,
       [account, region, name, e.revisionId ?? null, e.lastModified ?? null, e.hydratedAt, JSON.stringify(e.fn)],
     );
   }
