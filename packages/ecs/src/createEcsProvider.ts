@@ -119,6 +119,12 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
     );
   };
   for (const op of Object.keys(OPS)) deps.tasks.resumable(op, resumer);
+  // A list runs as one task named `op1,op2,…`: recognized from the start, so a process restarted after a kill -9
+  // reports such a task retryable and resumes it (it never saw the list submitted).
+  deps.tasks.resumableMatching((operation) => {
+    const ops = operation.split(',');
+    return ops.length > 1 && ops.every((o) => Object.hasOwn(OPS, o));
+  }, resumer);
 
   async function submit(input: OperationInput<'ecsOperations'> | OperationInput<'ecsCreateServerGroup'>, operations: Entry[]) {
     const prepared = prepare(operations);
@@ -127,7 +133,6 @@ export function createEcsProvider(deps: ProviderDeps, opts: { sleep?: (ms: numbe
     const q = input.req.query.clientRequestId;
     const requestId = typeof q === 'string' && q.length > 0 && q.length <= 128 ? q : undefined;
     const operation = prepared.map((p) => p.op).join(',');
-    if (prepared.length > 1) deps.tasks.resumable(operation, resumer);
     const { task } = await deps.tasks.submit(
       { operation, account: withAccounts[0]!.account.name, user: principal.user, input: { operations }, ...(requestId ? { requestId } : {}) },
       workFor(withAccounts),

@@ -217,6 +217,12 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     return workFor(named, accounts);
   };
   for (const op of Object.keys(lambdaDescriptionSchemas)) if (resumable([op])) deps.tasks.resumable(op, resumer);
+  // A list of operations runs as one task named `op1,op2,…`: recognized here from the start, so a process restarted
+  // after a kill -9 reports such a task retryable and resumes it (it never saw the list submitted).
+  deps.tasks.resumableMatching((operation) => {
+    const ops = operation.split(',');
+    return ops.length > 1 && ops.every((o) => Object.hasOwn(lambdaDescriptionSchemas, o)) && resumable(ops);
+  }, resumer);
 
   /** Validates every entry, checks WRITE on its account, and runs them in one task (clouddriver's list semantics). */
   async function submit(entries: Entry[], input: { principal: () => Promise<Principal>; requestId: string; clientRequestId?: string | undefined }) {
@@ -235,7 +241,6 @@ function buildProvider(deps: ProviderDeps, options: LambdaProviderOptions): Lamb
     }
     const ops = named.map((e) => e.op);
     const operation = ops.join(',');
-    if (ops.length > 1 && resumable(ops)) deps.tasks.resumable(operation, resumer);
     const { task } = await deps.tasks.submit(
       {
         operation,

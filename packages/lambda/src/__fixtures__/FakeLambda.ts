@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   InvalidParameterValueException,
   ProvisionedConcurrencyConfigNotFoundException,
@@ -33,7 +33,7 @@ interface Statement {
 
 interface FakeFunction {
   config: FunctionConfiguration;
-  code: { S3Bucket?: string; S3Key?: string; ImageUri?: string; ZipFile?: Uint8Array };
+  code: { S3Bucket?: string; S3Key?: string; S3ObjectVersion?: string; ImageUri?: string; ZipFile?: Uint8Array };
   tags: Record<string, string>;
   versions: FunctionConfiguration[];
   aliases: Map<string, AliasConfiguration>;
@@ -50,10 +50,25 @@ interface FakeFunction {
 
 const meta = { $metadata: {} };
 
-/** What PublishVersion compares with the last version: code, configuration and LastModified; not revision or state. */
+/**
+ * What PublishVersion compares with the last version: the code (CodeSha256) and the configuration; not the revision,
+ * the state or LastModified (an update that set the same code and configuration changed nothing to publish).
+ */
 function publishedShape(c: FunctionConfiguration): string {
-  const { RevisionId: _r, State: _s, StateReason: _sr, StateReasonCode: _sc, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, Version: _v, ...rest } = c;
+  const { RevisionId: _r, State: _s, StateReason: _sr, StateReasonCode: _sc, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, Version: _v, LastModified: _m, ...rest } = c;
   return JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Lambda's CodeSha256 is the SHA-256 of the deployment package, so the same package gives the same value. The fake has
+ * no package bytes for S3 and image code: it hashes what names the package (bucket, key and object version; the
+ * image URI) and the bytes of a zip file.
+ */
+function codeSha256(code: { S3Bucket?: string; S3Key?: string; S3ObjectVersion?: string; ImageUri?: string; ZipFile?: Uint8Array }): string {
+  const h = createHash('sha256');
+  if (code.ZipFile) h.update(code.ZipFile);
+  else h.update(JSON.stringify([code.S3Bucket ?? null, code.S3Key ?? null, code.S3ObjectVersion ?? null, code.ImageUri ?? null]));
+  return h.digest('base64');
 }
 /** AWS answers a VpcConfig with the VpcId of its subnets (empty when the function is detached). */
 const withVpcId = (v: unknown) => {
@@ -140,10 +155,11 @@ export class FakeLambda {
     this.functions.set(name, { config, code: {}, tags, versions: [], aliases: new Map(), policy: [], provisioned: new Map(), settleReads: 0 });
   }
 
-  /** Simulates an out-of-band change (console edit): new RevisionId and LastModified. */
+  /** Simulates an out-of-band change (a console deploy of other code): new CodeSha256, RevisionId and LastModified. */
   touch(name: string): void {
     const f = this.functions.get(name)!;
-    f.config = { ...f.config, RevisionId: randomUUID(), LastModified: this.tick() };
+    // Someone deployed other code outside outrigger: a new package (CodeSha256), revision and modification time.
+    f.config = { ...f.config, CodeSha256: codeSha256({ S3Key: randomUUID() }), RevisionId: randomUUID(), LastModified: this.tick() };
   }
 
   private tick(): string {
@@ -260,8 +276,8 @@ export class FakeLambda {
           LastUpdateStatus: 'InProgress',
           RevisionId: randomUUID(),
           LastModified: this.tick(),
-          CodeSha256: 'sha',
-          CodeSize: 1024,
+          CodeSha256: codeSha256(code),
+          CodeSize: code.ZipFile?.length ?? 1024,
         };
         const f: FakeFunction = { config, code, tags: { ...((Tags as Record<string, string>) ?? {}) }, versions: [], aliases: new Map(), policy: [], provisioned: new Map(), settleReads: this.settleAfter };
         this.functions.set(fname, f);
@@ -285,8 +301,12 @@ export class FakeLambda {
       case 'UpdateFunctionCode': {
         const f = this.fn(i.FunctionName);
         this.changing(f);
-        f.code = { ...(i.S3Bucket ? { S3Bucket: i.S3Bucket as string, S3Key: i.S3Key as string } : {}), ...(i.ImageUri ? { ImageUri: i.ImageUri as string } : {}), ...(i.ZipFile ? { ZipFile: i.ZipFile as Uint8Array } : {}) };
-        this.update(f, { CodeSha256: randomUUID(), CodeSize: (f.config.CodeSize ?? 1024) + 1 });
+        f.code = {
+          ...(i.S3Bucket ? { S3Bucket: i.S3Bucket as string, S3Key: i.S3Key as string, ...(i.S3ObjectVersion ? { S3ObjectVersion: i.S3ObjectVersion as string } : {}) } : {}),
+          ...(i.ImageUri ? { ImageUri: i.ImageUri as string } : {}),
+          ...(i.ZipFile ? { ZipFile: i.ZipFile as Uint8Array } : {}),
+        };
+        this.update(f, { CodeSha256: codeSha256(f.code), CodeSize: f.code.ZipFile?.length ?? 1024 });
         let version = '$LATEST';
         if (i.Publish) version = this.publish(f).Version!;
         return { ...f.config, Version: version };

@@ -213,7 +213,7 @@ describe('Lambda operations over HTTP, as Orca drives them', () => {
     expect(Buffer.from(h.lambda.functions.get('shop-http')!.code.ZipFile!).toString()).toBe('PK zip bytes');
     const s3 = await run(h, 'updateLambdaFunctionCode', { credentials: 'prod', region: 'us-east-1', functionName: 'shop-http', artifact: { type: 's3/object', reference: 's3://b/k.zip', version: 'v7' } });
     expect(s3.status.failed).toBe(false);
-    expect(h.lambda.functions.get('shop-http')!.code).toEqual({ S3Bucket: 'b', S3Key: 'k.zip' });
+    expect(h.lambda.functions.get('shop-http')!.code).toEqual({ S3Bucket: 'b', S3Key: 'k.zip', S3ObjectVersion: 'v7' }); // the artifact's version pins the S3 object
   });
 
   it('downloads http/file code through the guarded fetcher: loopback refused by default, fetched when artifacts.allowedHosts lists it', async () => {

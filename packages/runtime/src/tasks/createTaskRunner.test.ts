@@ -130,6 +130,33 @@ describe('createTaskRunner', () => {
     expect(await runner.resume(task.id)).toBeUndefined(); // succeeded: nothing to resume
   });
 
+  it('resumableMatching: a process that never saw a list task submitted still resumes it (its name is matched)', async () => {
+    const store = new InMemoryTaskStore();
+    const matches = (op: string) => op.split(',').every((o) => ['disable', 'resize'].includes(o));
+    const first = createTaskRunner({ store, logger });
+    first.resumableMatching(matches, () => async () => ({}));
+    const { task } = await first.submit({ operation: 'disable,resize', input: { ops: ['disable', 'resize'] } }, async () => {
+      throw Object.assign(new Error('throttled'), { retryable: true });
+    });
+    await settle();
+    expect(await store.get(task.id)).toMatchObject({ failed: true, retryable: true });
+    // A new process (a restart): nothing registered under the exact name 'disable,resize'.
+    const second = createTaskRunner({ store, logger });
+    second.resumable('disable', () => async () => ({}));
+    expect(second.canResume(task)).toBe(false);
+    const ran: string[] = [];
+    second.resumableMatching(matches, (input) => async () => {
+      ran.push(...(input.ops as string[]));
+      return { done: true };
+    });
+    expect(second.canResume(task)).toBe(true);
+    expect(second.canResume({ operation: 'disable,invoke', input: {} })).toBe(false);
+    expect((await second.resume(task.id))?.id).toBe(task.id);
+    await settle();
+    expect(await store.get(task.id)).toMatchObject({ completed: true, failed: false });
+    expect(ran).toEqual(['disable', 'resize']);
+  });
+
   it('runs one task per clientRequestId', async () => {
     const store = new InMemoryTaskStore();
     const runner = createTaskRunner({ store, logger });

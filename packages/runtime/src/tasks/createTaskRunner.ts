@@ -54,6 +54,11 @@ export interface TaskRunner {
    * continues where the journal stops. Only such tasks (with a stored input) are ever reported `retryable: true`.
    */
   resumable(operation: string, resumer: Resumer): void;
+  /**
+   * The same for every operation name `matches` accepts, e.g. the comma-joined names of a list of operations in one
+   * task (`a,b,c`), which a restarted process must recognize before any such task was submitted to it.
+   */
+  resumableMatching(matches: (operation: string) => boolean, resumer: Resumer): void;
   /** Whether a task can be resumed (its operation has a resumer and it has an input). */
   canResume(task: Pick<TaskRecord, 'operation' | 'input'>): boolean;
   /**
@@ -87,7 +92,9 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
   const leases = new Map<string, TaskLease>();
   const abort = new AbortController();
   const resumers = new Map<string, Resumer>();
-  const canResume = (t: Pick<TaskRecord, 'operation' | 'input'>) => resumers.has(t.operation) && t.input !== undefined;
+  const matchers: { matches: (operation: string) => boolean; resumer: Resumer }[] = [];
+  const resumerOf = (operation: string): Resumer | undefined => resumers.get(operation) ?? matchers.find((m) => m.matches(operation))?.resumer;
+  const canResume = (t: Pick<TaskRecord, 'operation' | 'input'>) => resumerOf(t.operation) !== undefined && t.input !== undefined;
 
   async function run(task: TaskRecord, work: TaskWork, resumed: boolean) {
     const journal = task.steps;
@@ -196,6 +203,9 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
     resumable(operation, resumer) {
       resumers.set(operation, resumer);
     },
+    resumableMatching(matches, resumer) {
+      matchers.push({ matches, resumer });
+    },
     canResume,
     async resume(id) {
       const existing = await store.get(id);
@@ -204,7 +214,7 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
       const task = await store.reopen(id, ownerId, { phase: ORCHESTRATION, status: line }, now());
       if (!task) return undefined;
       logger.info({ taskId: id, operation: task.operation, steps: task.steps.map((s) => s.name) }, 'resuming task');
-      start(task, resumers.get(task.operation)!(task.input!, task), true);
+      start(task, resumerOf(task.operation)!(task.input!, task), true);
       return task;
     },
     async adoptOrphans(staleBeforeMs) {
@@ -221,7 +231,7 @@ export function createTaskRunner(deps: { store: TaskStore; logger: Logger; owner
       });
       for (const task of adopted) {
         logger.warn({ taskId: task.id, operation: task.operation, steps: task.steps.map((s) => s.name) }, 'adopted a task of a replica that stopped answering');
-        start(task, resumers.get(task.operation)!(task.input!, task), true);
+        start(task, resumerOf(task.operation)!(task.input!, task), true);
       }
       return adopted;
     },
