@@ -93,6 +93,9 @@ describe('plugin-manifests', () => {
     const patch = parseYaml(read('plugin-manifests/operator/spinnakerservice-patch.yml'));
     expect(patch).toMatchObject({ apiVersion: 'spinnaker.io/v1alpha2', kind: 'SpinnakerService', metadata: { name: 'spinnaker' } });
     expect(patch.spec.spinnakerConfig.profiles).toEqual({ orca: orcaProfile(), gate: gateProfile(), clouddriver: clouddriverProfile() });
+    // The same commented clouddriver.readonly block as Orca's profile; uncommented, it points Orca's read shard at outrigger.
+    const uncommented = parseYaml(read('plugin-manifests/operator/spinnakerservice-patch.yml').replace(/^ {10}# (readonly:|  baseUrl:)/gm, '          $1'));
+    expect(uncommented.spec.spinnakerConfig.profiles.orca.clouddriver).toEqual({ baseUrl: 'http://outrigger.spinnaker.svc:7011', readonly: { baseUrl: 'http://outrigger.spinnaker.svc:7011' } });
   });
 
   it('spinnaker-kustomize: a Component adding outrigger, and the three files for overlays/config/files', () => {

@@ -96,7 +96,8 @@ function operatorPatch(): string {
     metadata: { name: 'spinnaker' },
     spec: { spinnakerConfig: { profiles: { orca: orcaProfile(), gate: gateProfile(), clouddriver: clouddriverProfile() } } },
   };
-  return `${GENERATED}# spinnaker-operator: a kustomize patch (patchesStrategicMerge) for your SpinnakerService adding outrigger's profiles.\n${Y(doc)}`;
+  // The Orca profile sits under spec.spinnakerConfig.profiles.orca (eight spaces in).
+  return `${GENERATED}# spinnaker-operator: a kustomize patch (patchesStrategicMerge) for your SpinnakerService adding outrigger's profiles.\n${withReadonly(Y(doc), ' '.repeat(8))}`;
 }
 
 function kustomizeComponent(): string {
@@ -137,10 +138,12 @@ const ORCA_READONLY = `  # Only if your Orca has a read-only clouddriver shard: 
   # readonly:
   #   baseUrl: ${url}
 `;
-const withReadonly = (yaml: string) => {
-  const at = `clouddriver:\n  baseUrl: ${url}\n`;
-  if (!yaml.includes(at)) throw new Error('orca-local.yml: clouddriver.baseUrl not found for the readonly note');
-  return yaml.replace(at, at + ORCA_READONLY);
+/** Adds the commented `clouddriver.readonly` block under Orca's `clouddriver.baseUrl`, at the profile's indentation. */
+const withReadonly = (yaml: string, indent = '') => {
+  const at = `${indent}clouddriver:\n${indent}  baseUrl: ${url}\n`;
+  if (yaml.split(at).length !== 2) throw new Error("orca profile: Orca's clouddriver.baseUrl not found (once) for the readonly note");
+  const block = ORCA_READONLY.split('\n').map((l) => (l ? indent + l : l)).join('\n');
+  return yaml.replace(at, at + block);
 };
 
 export function kitFiles(): Record<string, string> {
