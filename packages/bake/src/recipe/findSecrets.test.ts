@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SECRET_SAMPLES } from '../__fixtures__/secretSamples.js';
-import { createRedactor, findSecrets, isSecretName } from './findSecrets.js';
+import { createRedactor, findSecrets, isSecretName, maskSecretsInLines } from './findSecrets.js';
 
 
 describe('findSecrets', () => {
@@ -67,5 +68,38 @@ describe('createRedactor', () => {
     ['plain text', 'installing nginx', 'installing nginx'],
   ])('%s', (_n, given, want) => {
     expect(redact(given)).toBe(want);
+  });
+});
+
+describe('maskSecretsInLines (secretlint over a batch of log lines)', () => {
+  it("masks what secretlint's rule set finds and outrigger's own patterns miss, keeping every other line and the line count", async () => {
+    const webhook = ['https://hooks.slack.com/services', 'T01ABCDEF12', 'B01ABCDEF34', 'abcdefghijklmnopqrstuvwx'].join('/');
+    const dsn = ['postgres://admin', 'Sup3rS3cret@db.example.com:5432/app'].join(':');
+    const lines = ['==> amazon-ebs: Provisioning with shell script', `    amazon-ebs: notify ${webhook} ok`, `    amazon-ebs: DATABASE_URL is ${dsn}`, '    amazon-ebs: done'];
+    // outrigger's own patterns leave the webhook as it is (the regex redactor knows Slack tokens, not webhook URLs).
+    expect(createRedactor([])(lines[1]!)).toContain(webhook);
+    const masked = await maskSecretsInLines(lines);
+    expect(masked).toHaveLength(lines.length);
+    expect(masked[0]).toBe(lines[0]);
+    expect(masked[1]).toBe('    amazon-ebs: notify ****** ok');
+    expect(masked[2]).not.toContain('Sup3rS3cret');
+    expect(masked[3]).toBe(lines[3]);
+    expect(masked.join('\n')).not.toContain('hooks.slack.com/services/T01');
+  });
+
+  it('keeps line breaks inside a finding that spans lines, and leaves clean batches untouched', async () => {
+    expect(await maskSecretsInLines(['installing nginx', 'done'])).toEqual(['installing nginx', 'done']);
+    expect(await maskSecretsInLines([])).toEqual([]);
+    // A real key (secretlint checks its shape): Packer output shows it one line per line.
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const key = privateKey.trimEnd().split('\n');
+    // Line by line, outrigger's own patterns mask the header only: the body lines would stay.
+    expect(key.slice(1, -1).map(createRedactor([]))).toEqual(key.slice(1, -1));
+    const masked = await maskSecretsInLines(['before', ...key, 'after']);
+    expect(masked).toHaveLength(key.length + 2);
+    expect(masked[0]).toBe('before');
+    expect(masked.at(-1)).toBe('after');
+    for (const body of key.slice(1, -1)) expect(masked.join('\n')).not.toContain(body);
+    expect(masked.slice(1, -1).every((l) => l === '******')).toBe(true);
   });
 });

@@ -174,6 +174,31 @@ export async function findSecrets(req: BakeRequest): Promise<SecretFinding[]> {
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
 }
 
+/**
+ * Masks what secretlint's recommended rule set finds in a batch of log lines (Slack webhooks, database connection
+ * strings, SaaS keys and the rest it maintains) with `******`, one secretlint pass over the batch. Line breaks inside a
+ * finding are kept, so the batch keeps its number of lines. Runs on top of `createRedactor`'s patterns.
+ */
+export async function maskSecretsInLines(lines: readonly string[]): Promise<string[]> {
+  if (!lines.length) return [];
+  const content = lines.join('\n');
+  const result = await lintSource({ source: { filePath: 'packer-output.txt', content, ext: '.txt', contentType: 'text' }, options: { config: SECRETLINT_CONFIG } });
+  const ranges = result.messages
+    .filter((m) => !NOT_SECRET_MESSAGES.has(m.messageId))
+    .map((m) => m.range)
+    .sort((a, b) => a[0] - b[0]);
+  if (!ranges.length) return [...lines];
+  let out = '';
+  let pos = 0;
+  for (const [start, end] of ranges) {
+    if (end <= pos) continue;
+    const from = Math.max(start, pos);
+    out += content.slice(pos, from) + content.slice(from, end).replace(/[^\n]+/g, '******');
+    pos = end;
+  }
+  return (out + content.slice(pos)).split('\n');
+}
+
 /** Masks every match of the value patterns and secret assignments in a line. */
 const REDACT_PATTERNS: RegExp[] = EXTRA_VALUE_PATTERNS.filter(([kind]) => kind !== 'a URL with a password' && kind !== 'an AWS secret access key' && kind !== 'a private key').map(
   ([, re]) => new RegExp(re.source, `${re.flags.replace('g', '')}g`),

@@ -1,6 +1,6 @@
 import type { BakeRecord, LogLine } from '../store/BakeRecord.js';
 import type { BakeStore } from '../store/BakeStore.js';
-import { createRedactor } from '../recipe/findSecrets.js';
+import { createRedactor, maskSecretsInLines } from '../recipe/findSecrets.js';
 
 /** A bake's log: outrigger's own lines and Packer's output, redacted, in the store. */
 export interface BakeLog {
@@ -11,7 +11,7 @@ export interface BakeLog {
    * `packerTimeMs`: the time Packer printed on the line (machine-readable output), kept in the text.
    */
   appendOutput(b: BakeRecord, lines: { packerTimeMs?: number; text: string }[], nextOffset: number): Promise<void>;
-  /** Masks this bake's known secrets and anything that looks like a credential. */
+  /** Masks this bake's known secrets and anything that looks like a credential (Packer's output also goes through secretlint). */
   redactorFor(b: BakeRecord): (text: string) => string;
   /** How one stored line is shown (`<ISO time> <text>`). */
   format(l: LogLine): string;
@@ -52,12 +52,13 @@ export function createBakeLog(deps: { store: BakeStore; now: () => number }): Ba
     async appendOutput(b, lines, nextOffset) {
       const redact = redactorFor(b);
       const t = await stamp(b.id);
+      // The bake's known secrets and outrigger's patterns first, then secretlint's rule set over the whole batch.
+      const texts = await maskSecretsInLines(
+        lines.map((l) => redact(l.packerTimeMs !== undefined && Number.isFinite(l.packerTimeMs) ? `[packer ${new Date(l.packerTimeMs).toISOString().replace('.000Z', 'Z')}] ${l.text}` : l.text)),
+      );
       await store.appendLog(
         b.id,
-        lines.map((l) => ({
-          timestampMs: t,
-          text: redact(l.packerTimeMs !== undefined && Number.isFinite(l.packerTimeMs) ? `[packer ${new Date(l.packerTimeMs).toISOString().replace('.000Z', 'Z')}] ${l.text}` : l.text),
-        })),
+        texts.map((text) => ({ timestampMs: t, text })),
         nextOffset,
         b,
       );
