@@ -1,6 +1,7 @@
 // Two real outrigger processes (the built CLI) on one PostgreSQL database, as two replicas behind one Service:
 // bakes and operations submitted to both, the owner SIGKILLed mid-bake and mid-operation (with its Packer, as when a
-// pod dies), and the survivor finishing the work under the same ids. Skipped, said in one line by `npm test`, when no
+// pod dies), and the survivor finishing the work under the same ids; and a replica frozen (SIGSTOP) mid-operation whose
+// task the other adopts, woken (SIGCONT) with its AWS call answered late, fenced out of every write. Skipped, said in one line by `npm test`, when no
 // PostgreSQL answers (OUTRIGGER_TEST_PG_REQUIRED=1 in .ci/run turns that into a failure).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,8 @@ interface Replica {
   child: ChildProcess;
   url: string;
   exited: Promise<unknown>;
+  /** What the process printed so far (its log lines; the tail only, for a long run). */
+  printed: () => string;
 }
 
 /** Live (non-zombie) processes of a process group, from /proc: Packer, its plugins, shell-local scripts. */
@@ -143,7 +146,7 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
         out += d.toString();
         const m = /listening on (http:\/\/\S+)/.exec(out);
         if (m) {
-          const r = { name, child, url: m[1]!, exited };
+          const r = { name, child, url: m[1]!, exited, printed: () => out + err };
           replicas.push(r);
           resolve(r);
         }
@@ -290,6 +293,50 @@ describe.skipIf(!pg)('two outrigger replicas on one PostgreSQL database', () => 
     // Nothing is left RUNNING anywhere in the shared database.
     const left = await pg!.open().query<{ n: number }>('SELECT COUNT(*)::bigint AS n FROM tasks WHERE NOT completed');
     expect(left[0]!.n).toBe(0);
+  });
+
+  it('a stalled replica (SIGSTOP) loses its task to the other one; woken (SIGCONT) with its AWS call answered late, it writes nothing more', async () => {
+    const stalled = await start('a3', endpoint);
+    lambda.state.hold = true;
+    const op = { credentials: 'test', region: 'us-east-1', functionName: 'orders', reservedConcurrentExecutions: 9 };
+    const first = await postJson(`${stalled.url}/aws/ops/putLambdaReservedConcurrency?clientRequestId=replicas-stop`, op);
+    expect(first.status).toBe(200);
+    const id = first.body.id as string;
+    const heldBefore = lambda.state.held.length;
+    await until('the stalled replica’s call to reach AWS', async () => lambda.state.held.length > heldBefore);
+    const lateAnswer = lambda.state.held.pop()!;
+    const running = await getJson(`${b.url}/task/${id}`);
+    expect(running.body.status.completed).toBe(false);
+
+    // The process freezes (a long GC pause, a throttled container, a suspended VM) with its AWS call in flight.
+    stalled.child.kill('SIGSTOP');
+    try {
+      lambda.state.hold = false;
+      const done = await until('the other replica to adopt and finish the task', async () => {
+        const t = await getJson(`${b.url}/task/${id}`);
+        return t.body?.status?.completed ? t : undefined;
+      });
+      expect(done.body, JSON.stringify(done.body)).toMatchObject({ id, status: { completed: true, failed: false } });
+      expect(done.body.ownerId).not.toBe(running.body.ownerId);
+      expect(lambda.state.concurrency).toBe(9);
+
+      // Woken, the stalled replica gets AWS's late answer to the call it made before it froze...
+      stalled.child.kill('SIGCONT');
+      lambda.state.concurrency = 9;
+      lateAnswer.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ReservedConcurrentExecutions: 9 }));
+      // ...and runs on for a few heartbeats (1 s each), but every write it tries is fenced: the task is as the adopter left it.
+      await new Promise((r) => setTimeout(r, 4_000));
+      const after = await getJson(`${b.url}/task/${id}`);
+      expect(after.body).toEqual(done.body);
+      expect((await getJson(`${stalled.url}/task/${id}`)).body).toEqual(done.body);
+      expect(stalled.child.exitCode).toBeNull(); // it lives on and serves; it just does not own that task
+      // It did wake and try: its run was fenced out, said so once, and stopped.
+      expect(stalled.printed()).toContain('taken over while this replica was stalled');
+      const rows = await pg!.open().query<{ n: number }>('SELECT COUNT(*)::bigint AS n FROM tasks WHERE id = $1 AND completed', [id]);
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      stalled.child.kill('SIGCONT');
+    }
   });
 });
 
