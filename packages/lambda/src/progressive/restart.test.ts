@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { build } from 'esbuild';
+import { createTestPostgres } from '@outrigger/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsBridge } from '../__fixtures__/awsBridge.js';
 import { FakeCloudWatch } from '../__fixtures__/FakeCloudWatch.js';
@@ -22,10 +23,11 @@ let bundle: string;
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-async function startChild(dataDir: string, bridgeUrl: string): Promise<{ child: ChildProcess; url: string }> {
+async function startChild(dataDir: string, bridgeUrl: string, storage?: Record<string, unknown>): Promise<{ child: ChildProcess; url: string }> {
   const config = {
     dataDir,
     logging: { level: 'silent' },
+    ...(storage ? { storage } : {}),
     aws: { accounts: [{ name: 'prod', accountId: '123456789012', regions: ['us-east-1'], lambdaEnabled: true }] },
     lambda: { inventory: { enabled: false } },
   };
@@ -75,8 +77,11 @@ beforeAll(async () => {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
 });
+const pg = await createTestPostgres();
+
 afterAll(async () => {
   for (const c of children) await kill9(c);
+  await pg?.drop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   rmSync(bundle, { force: true });
 });
@@ -205,4 +210,41 @@ describe('restart: SIGKILL outrigger during a rollout', () => {
       await bridge.close();
     }
   }, 60_000);
+});
+
+describe.skipIf(!pg)('two replicas on PostgreSQL: the replica running a rollout dies', () => {
+  it('the other replica adopts the rollout mid-bake and finishes it: every weight once, no bake cut short, the same task id', async () => {
+    const { lambda, cloudwatch } = await seededFakes();
+    const bridge = await startAwsBridge({ lambda, cloudwatch });
+    const storage = { type: 'postgres', url: pg!.url, schema: pg!.schema, heartbeatSeconds: 1, poolSize: 4 };
+    try {
+      const dirs2 = [mkdtempSync(path.join(tmpdir(), 'outrigger-rollout-a-')), mkdtempSync(path.join(tmpdir(), 'outrigger-rollout-b-'))];
+      dirs.push(...dirs2);
+      const [a, b] = await Promise.all([startChild(dirs2[0]!, bridge.url, storage), startChild(dirs2[1]!, bridge.url, storage)]);
+      const res = await json(`${a.url}/lambda/rollouts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ credentials: 'prod', region: 'us-east-1', functionName: 'shop-orders', aliasName: 'live', steps: [{ weight: 20, bakeSeconds: 5 }, { weight: 100 }], gates: { intervalSeconds: 1 } }),
+      });
+      expect(res.status).toBe(202);
+      const id = res.body.id as string;
+      while (lambda.aliasLog.length < 1) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 1000));
+      // The pod running the rollout dies in the middle of the 5 s bake; the alias stays split, owned in the database.
+      await kill9(a.child);
+      expect(weightOf(lambda.aliasLog[0]!)).toBe(20);
+      const task = await waitForTask(b.url, id);
+      expect(task, JSON.stringify(task.resultObjects)).toMatchObject({ id, status: { completed: true, failed: false } });
+      expect(lambda.aliasLog.map(weightOf)).toEqual([20, 100]);
+      const [shift, promote] = lambda.aliasLog.map((e) => e.at) as [number, number];
+      expect(promote - shift).toBeGreaterThanOrEqual(5000);
+      const rollout = (await json(`${b.url}/lambda/rollouts/${id}`)).body;
+      expect(rollout).toMatchObject({ state: 'SUCCEEDED', weight: 100 });
+      expect(rollout.events.filter((e: { kind: string }) => e.kind === 'weight').map((e: { weight: number }) => e.weight)).toEqual([20, 100]);
+      expect(lambda.functions.get('shop-orders')!.aliases.get('live')).toMatchObject({ FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: {} } });
+      await kill9(b.child);
+    } finally {
+      await bridge.close();
+    }
+  }, 90_000);
 });
