@@ -1,6 +1,7 @@
 // kill -9 proof for Lambda writes and resume (issue 8, "Tasks"): a REAL outrigger child process (the Lambda provider
 // on a SQLite data dir, packages/lambda/src/__fixtures__/rolloutProcess.ts) is SIGKILLed at each AWS write of Orca's
-// Lambda deploy (LambdaCreateTask's createLambdaFunction: publish, a function URL and async invoke config) and of a
+// Lambda deploy (createLambdaFunction with publish, a function URL and async invoke config, as posted by
+// LambdaCreateTask.java @ spinnaker/spinnaker 98fbbc9, createLambda :83-93, post :87-89) and of a
 // multi-operation /aws/ops list, once while the call is held unapplied and once right after AWS applied it (before
 // the process heard back). A new process on the same data dir reports the task failed + retryable, and the test
 // resumes it as Orca's MonitorKatoTask does (`POST /task/{id}:resume` when `status.failed && status.retryable`;
@@ -89,8 +90,9 @@ async function finished(url: string, id: string) {
   }
 }
 
-// LambdaCreateTask's body (orca/orca-clouddriver/.../tasks/providers/aws/lambda/LambdaCreateTask.java: the stage's
-// LambdaDeploymentInput plus appName and credentials), as in lambdaStages.test.ts, with publish, a URL and invoke config.
+// LambdaCreateTask's body (orca/orca-clouddriver/.../tasks/providers/aws/lambda/LambdaCreateTask.java @ 98fbbc9
+// createLambda :83-93: the stage's LambdaDeploymentInput :84 plus appName :85 and credentials = account :86, posted
+// to /aws/ops/createLambdaFunction :41, :87-89), as in lambdaStages.test.ts, with publish, a URL and invoke config.
 const stage = { account: 'prod', credentials: 'prod', region: 'us-east-1', appName: 'shop', cloudProvider: 'aws' };
 const createBody = {
   ...stage,

@@ -1,22 +1,42 @@
 // Replay: every Lambda stage as Orca's tasks post it to clouddriver's /aws/ops, and what Orca then reads.
-// Bodies field for field from orca/orca-clouddriver/src/main/java/com/netflix/spinnaker/orca/clouddriver/tasks/providers/aws/lambda/:
-//  - LambdaCreateTask (createLambdaFunction: the LambdaDeploymentInput of the stage context + appName + credentials);
-//    reads resultObjects[0] via LambdaCloudDriverUtils.verifyStatus (functionName, functionArn, version).
-//  - LambdaUpdateCodeTask (updateLambdaFunctionCode), LambdaPublishVersionTask (publishLambdaFunctionVersion; then
-//    LambdaCloudDriverUtils.getPublishedVersion reads resultObjects[0].version).
-//  - LambdaTrafficUpdateTask (upsertLambdaFunctionAlias with majorFunctionVersion/minorFunctionVersion/weight).
+// Bodies field for field from Orca's Lambda tasks in spinnaker/spinnaker. Unless marked, files are @ 98fbbc9 in
+// orca/orca-clouddriver/src/main/java/com/netflix/spinnaker/orca/clouddriver/tasks/providers/aws/lambda/;
+// "@ 60cdfb6" files sit at the older root path orca-clouddriver/src/main/java/... (no orca/ prefix).
+//  - LambdaCreateTask.java createLambda :83-93: the stage's LambdaDeploymentInput :84 + appName :85 + credentials =
+//    account :86, posted to /aws/ops/createLambdaFunction :41, :87-89. It reads no result itself:
+//    LambdaVerificationTask.java @ 60cdfb6 (not found under orca/ at 98fbbc9) runs LambdaCloudDriverUtils.verifyStatus
+//    on the task URL :77 and reads resultObjects[0] functionArn, functionName, version :97-111.
+//  - LambdaUpdateCodeTask.java updateLambdaCode :70-91 (publish :80, appName :83, credentials :84, posted :85-87);
+//    LambdaPublishVersionTask.java publishVersion :81-93 (appName :83, credentials :84; body serialized :85 before
+//    revisionId is set :88; posted :86, :89); then LambdaWaitForCachePublishTask.java @ 60cdfb6 :52 calls
+//    getPublishedVersion, which reads resultObjects[0].version (orca/.../clouddriver/utils/LambdaCloudDriverUtils.java
+//    @ 98fbbc9 :171-186: resultObjects :175, [0] :177, version :178-179, "$LATEST" if absent :185).
+//  - LambdaTrafficUpdateTask.java @ 60cdfb6 (not found under orca/ at 98fbbc9; only
+//    LambdaTrafficUpdateVerificationTask was): strategy setupInput :59, deploy :60, task URL into context :73. The
+//    upsertLambdaFunctionAlias post: pipeline/servergroup/strategies/lambda/BaseLambdaDeploymentStrategy.java
+//    @ 60cdfb6 postToCloudDriver :39-49 (path :31, posted :41-43); body from LambdaSimpleDeploymentStrategy.java
+//    setupInput :54-63 (credentials :57, appName :58, majorFunctionVersion :60-61) or
+//    LambdaWeightedDeploymentStrategy.java setupInput :57-72 (appName/account/credentials :61-63,
+//    weightToMinorFunctionVersion :65-66, majorFunctionVersion/minorFunctionVersion :67-70).
 //  - LambdaUpdateEventConfigurationTask.java (spinnaker/spinnaker @ 149b16e): posts to `props.getCloudDriverBaseUrl()`
 //    :63 (clouddriver.baseUrl, no shard selector); formEventObject :216-230 (upsertLambdaFunctionEventMapping:
 //    eventSourceArn, batchsize — an int, 0 when the stage sets none —, enabled true, maxBatchingWindowSecs, account,
 //    credentials, appName, region, functionName, qualifier); getExistingEvents :129-139 reads the cached mappings'
 //    functionArn + eventSourceArn; deleteEvent :152-186 takes `uuid` :170 and posts deleteLambdaFunctionEventMapping
 //    :171-179 (account, credentials, functionName, eventSourceArn, uuid, region — no qualifier).
-//  - LambdaPutConcurrencyTask / LambdaDeleteConcurrencyTask (put/deleteLambdaReservedConcurrency,
-//    put/deleteLambdaProvisionedConcurrency), LambdaInvokeTask (invokeLambdaFunction with qualifier $LATEST or the
-//    alias; LambdaCloudDriverUtils.getLambdaInvokeResults reads resultObjects[0].responseString), LambdaDeleteTask.
+//  - LambdaPutConcurrencyTask.java (appName :57, credentials :74; putReservedConcurrency :86-93, posted :87-89;
+//    putProvisionedConcurrency :95-103, qualifier = aliasName :96) / LambdaDeleteConcurrencyTask.java (appName :57,
+//    credentials not set by the task; deleteReservedConcurrency :88-95, posted :89-91, only in
+//    Aws.LambdaDeploymentStage :60-62; deleteProvisionedConcurrency :78-86, qualifier = aliasName :79).
+//  - LambdaInvokeTask.java (qualifier $LATEST or the alias :60-61, appName :62, credentials :63, one
+//    invokeLambdaFunction per executionCount :65-68, posted :73-81); LambdaInvokeVerificationTask.java :157 calls
+//    getLambdaInvokeResults, which reads resultObjects[0].responseString (LambdaCloudDriverUtils.java :134-169:
+//    resultObjects :139, [0] :142-143, responseString :144).
+//  - LambdaDeleteTask.java @ 60cdfb6 (not found under orca/ at 98fbbc9): appName :53; version "$ALL" posts once
+//    without qualifier :55-58; deleteLambda :107-115 (credentials :108, posted to deleteLambdaFunction :44, :109-111).
 // Task polling as MonitorKatoTask (MonitorKatoTask.groovy :253-265, :179-191; see taskPolling.test.ts) /
-// LambdaCloudDriverUtils.verifyStatus read it: status.completed/failed, resultObjects, outputs, and on failure the
-// EXCEPTION result object. Other Lambda task files above are cited by file and method (no line numbers yet).
+// LambdaCloudDriverUtils.verifyStatus (:188-208: status :192, resultObjects[0] :193-198) read it:
+// status.completed/failed, resultObjects, outputs, and on failure the EXCEPTION result object.
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeLambda, type LambdaHarness } from '../../packages/lambda/src/__fixtures__/composeLambda.js';
 
