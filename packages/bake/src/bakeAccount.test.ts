@@ -1,26 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ConfigSchema, createAwsClientFactory } from '@outrigger/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsQueryEndpoint, type QueryCall } from './__fixtures__/awsQueryEndpoint.js';
 import { get, orcaBody, orcaHeaders, post, startBakery, waitForEnd } from './__fixtures__/harness.js';
 
-/**
- * One AWS-compatible endpoint on loopback (an account's `endpoint` override) speaking STS's and EC2's query protocols:
- * AssumeRole hands out short-lived credentials numbered per account (so a refresh shows as a new key), EC2 answers
- * Packer's region check and finds no image, which ends the bake. Every call is recorded with the key that signed it.
- */
-interface Seen {
-  action: string;
-  body: URLSearchParams;
-  keyId: string;
-  /** Packer processes of the bake (by their credentials URI) while it called: their argv and environment. */
-  packerProcesses: { cmdline: string; environ: string }[];
-}
-const seen: Seen[] = [];
-const issued: { keyId: string; secret: string; token: string }[] = [];
-let server: http.Server;
+/** What each call saw of this test's Packer processes (by their credentials URI) while it ran: argv and environment. */
+const packerSeen = new Map<QueryCall, { cmdline: string; environ: string }[]>();
+let aws: Awaited<ReturnType<typeof startAwsQueryEndpoint>>;
 let endpoint = '';
 
 /** Processes whose environment points at a bake's credentials (only this test's bakes have these ids). */
@@ -38,40 +25,10 @@ function packerProcesses(): { cmdline: string; environ: string }[] {
 }
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      const body = new URLSearchParams(raw);
-      const action = body.get('Action') ?? '';
-      const keyId = /Credential=([A-Z0-9]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-      res.setHeader('content-type', 'text/xml');
-      if (action === 'AssumeRole') {
-        seen.push({ action, body, keyId, packerProcesses: [] });
-        const account = /iam::(\d{12}):/.exec(body.get('RoleArn') ?? '')?.[1] === '111111111111' ? 'PROD' : 'DEV';
-        const n = issued.filter((i) => i.keyId.startsWith(`ASIA${account}`)).length + 1;
-        const c = { keyId: `ASIA${account}${String(n).padStart(16 - account.length, '0')}`, secret: `sek/${account}/${n}/Zx9Kq2LmN4pR7sT1vW3yB5dF8h`, token: `tok-${account}-${n}` };
-        issued.push(c);
-        // Two minutes: inside the SDKs' five-minute refresh window, so every use asks again (a long bake, compressed).
-        const exp = new Date(Date.now() + 120_000).toISOString();
-        res.end(
-          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>${c.keyId}</AccessKeyId><SecretAccessKey>${c.secret}</SecretAccessKey><SessionToken>${c.token}</SessionToken><Expiration>${exp}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/bakery/outrigger</Arn><AssumedRoleId>AROA:outrigger</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`,
-        );
-        return;
-      }
-      seen.push({ action, body, keyId, packerProcesses: packerProcesses() });
-      const ec2 = (xml: string) => res.end(`<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${xml}</${action}Response>`);
-      if (action === 'DescribeRegions') return ec2('<regionInfo><item><regionName>us-east-1</regionName><regionEndpoint>ec2.us-east-1.amazonaws.com</regionEndpoint></item></regionInfo>');
-      // No image matches: neither the target name (free) nor the source (the bake stops there, at its third call).
-      if (action === 'DescribeImages') return ec2('<imagesSet/>');
-      res.statusCode = 400;
-      res.end('<Response><Errors><Error><Code>AuthFailure</Code><Message>the test endpoint stops here</Message></Error></Errors><RequestID>1</RequestID></Response>');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  aws = await startAwsQueryEndpoint({ onCall: (c) => void (c.action !== 'AssumeRole' && packerSeen.set(c, packerProcesses())) });
+  endpoint = aws.url;
 });
-afterAll(() => server.close());
+afterAll(() => aws.close());
 
 function everythingWritten(dir: string): string {
   return readdirSync(dir)
@@ -99,11 +56,11 @@ describe('an aws bake runs as its account', () => {
   });
 
   async function bakeAndWait(over: Record<string, unknown>) {
-    const from = seen.length;
+    const from = aws.calls.length;
     const r = await post(b.baseUrl, '/api/v1/us-east-1/bake', orcaBody({ cloud_provider_type: 'aws', base_ami: 'ami-0123456789abcdef0', ...over }), { ...orcaHeaders, 'X-SPINNAKER-ACCOUNTS': 'prod,dev' });
     expect(r.status).toBe(200);
     const end = await waitForEnd(b.baseUrl, 'us-east-1', r.body.id);
-    return { id: r.body.id as string, end: end.body, calls: seen.slice(from) };
+    return { id: r.body.id as string, end: end.body, calls: aws.calls.slice(from) };
   }
 
   it('Packer uses the named account: its assumed role (external id), its endpoint, refreshed credentials; none in argv, files or logs', async () => {
@@ -128,9 +85,9 @@ describe('an aws bake runs as its account', () => {
 
     // The credentials reached Packer only through the credentials endpoint: its environment names the endpoint and
     // a token; no key, secret or session token in any Packer process's argv or environment.
-    const procs = ec2.flatMap((c) => c.packerProcesses).filter((p) => p.environ.includes(`/bakes/${id}/credentials`));
+    const procs = ec2.flatMap((c) => packerSeen.get(c) ?? []).filter((p) => p.environ.includes(`/bakes/${id}/credentials`));
     expect(procs.length).toBeGreaterThan(0);
-    const prodSecrets = issued.filter((i) => i.keyId.startsWith('ASIAPROD')).flatMap((i) => [i.keyId, i.secret, i.token]);
+    const prodSecrets = aws.issued.filter((i) => i.keyId.startsWith('ASIAPROD')).flatMap((i) => [i.keyId, i.secret, i.token]);
     for (const p of procs) {
       expect(p.environ).not.toMatch(/(^|\0)AWS_ACCESS_KEY_ID=/);
       for (const s of [...prodSecrets, 'base-secret']) {

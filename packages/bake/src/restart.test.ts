@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsQueryEndpoint } from './__fixtures__/awsQueryEndpoint.js';
 import { fixtureTemplates, get, orcaBody, post, waitForEnd } from './__fixtures__/harness.js';
 
 const pkgDir = fileURLToPath(new URL('../', import.meta.url));
@@ -13,9 +14,9 @@ const bundleDir = path.join(pkgDir, '.test-bundle');
 let bundle: string;
 
 /** Starts the bundled outrigger (bake provider only) as a child process and resolves with its URL. */
-async function startChild(dataDir: string, bake: Record<string, unknown> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const config = { dataDir, logging: { level: 'silent' }, bake: { templatesDir: fixtureTemplates, packer: { pollMillis: 50 }, ...bake } };
-  const child = spawn(process.execPath, [bundle], { env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(dataDir: string, bake: Record<string, unknown> = {}, more: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<{ child: ChildProcess; url: string }> {
+  const config = { dataDir, logging: { level: 'silent' }, ...more.config, bake: { templatesDir: fixtureTemplates, packer: { pollMillis: 50 }, ...bake } };
+  const child = spawn(process.execPath, [bundle], { env: { ...process.env, ...more.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -141,6 +142,51 @@ describe('restart: SIGKILL outrigger mid-bake', () => {
     expect(end.body).toMatchObject({ id, state: 'CANCELED', result: 'FAILURE' });
     expect(end.body.message).toContain('Packer is no longer running');
     await kill9(second.child);
+  });
+
+  it("an aws bake re-attached after the restart keeps getting its account's credentials (same endpoint port, same token)", async () => {
+    // Packer's first image lookup is held while outrigger is killed and started again; its next call needs fresh
+    // credentials (they expire within the SDK's refresh window), which only the restarted process can serve.
+    let holdFirstLookup = true;
+    const aws = await startAwsQueryEndpoint({ hold: (c) => c.action === 'DescribeImages' && holdFirstLookup && !(holdFirstLookup = false) });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-restart-'));
+    dirs.push(dataDir);
+    const more = {
+      config: { aws: { accounts: [{ name: 'prod', accountId: '111111111111', assumeRole: 'role/bakery', externalId: 'ext-prod', endpoint: aws.url, regions: ['us-east-1'] }] } },
+      env: { AWS_ACCESS_KEY_ID: 'AKIABASEBASEBASEBASE', AWS_SECRET_ACCESS_KEY: 'base-secret', AWS_REGION: 'us-east-1' },
+    };
+    const bake = { aws: { bakeAccount: 'prod' } };
+    try {
+      const first = await startChild(dataDir, bake, more);
+      children.push(first.child);
+      const res = await post(first.url, '/api/v1/us-east-1/bake', orcaBody({ cloud_provider_type: 'aws', base_ami: 'ami-0123456789abcdef0', account_name: 'prod' }));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const id = res.body.id as string;
+      while (!aws.calls.some((c) => c.action === 'DescribeImages')) await new Promise((r) => setTimeout(r, 50));
+      const issuedBefore = aws.issued.length;
+      await kill9(first.child);
+
+      const second = await startChild(dataDir, bake, more);
+      children.push(second.child);
+      aws.release();
+      const end = await waitForEnd(second.url, 'us-east-1', id);
+      // Packer got past its credentials: it failed where the endpoint stops every bake (no source image), not on auth.
+      expect(end.body).toMatchObject({ id, state: 'CANCELED', result: 'FAILURE' });
+      expect(end.body.message).toContain('ami-0123456789abcdef0');
+      const lookups = aws.calls.filter((c) => c.action === 'DescribeImages');
+      expect(lookups.length).toBeGreaterThanOrEqual(2);
+      // The lookup after the restart was signed with a session the restarted process assumed and served.
+      const afterRestart = aws.issued.slice(issuedBefore).map((i) => i.keyId);
+      expect(afterRestart.length).toBeGreaterThan(0);
+      expect(afterRestart).toContain(lookups.at(-1)!.keyId);
+      const logs = (await get(second.url, `/api/v1/us-east-1/logs/${id}`)).body.logsContent as string;
+      expect(logs).toContain('re-attaching to Packer');
+      expect(logs.match(/packer started/g)).toHaveLength(1);
+      await kill9(second.child);
+    } finally {
+      aws.release();
+      await aws.close();
+    }
   });
 
   it('keeps queued bakes across the restart and runs them after the running one', async () => {
