@@ -1,6 +1,8 @@
 // Wiring: Deck's Functions tab and its Lambda stage pickers read `/functions` and `/applications/{app}/functions`
-// through GATE's clouddriver client (gate/gate-web/.../AmazonInfrastructureController / FunctionController →
-// ClouddriverService), not Orca's. plugin-manifests/gate/gate-local.yml points Gate's `services.clouddriver.baseUrl` at
+// through GATE's clouddriver client, not Orca's: Gate's AmazonInfrastructureController.groovy (package
+// com.netflix.spinnaker.gate.controllers.aws, the springdoc `@Operation` version in spinnaker/spinnaker) maps
+// `GET /functions` :60-65 (functionName, region, account) and `GET /applications/{application}/functions` :68-71 to
+// InfrastructureService.getFunctions / getApplicationFunctions, which call clouddriver (ClouddriverService). plugin-manifests/gate/gate-local.yml points Gate's `services.clouddriver.baseUrl` at
 // outrigger, which answers its own Lambda accounts from its inventory and the rest from the real clouddriver.
 // Two loopback stand-ins: a Gate-like caller (fetch with Gate's X-SPINNAKER-* headers) and a clouddriver.
 import http from 'node:http';
