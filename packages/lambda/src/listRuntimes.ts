@@ -5,22 +5,24 @@ import type { LambdaRuntime } from '@outrigger/contract';
  * Every runtime of the bundled SDK's `Runtime` enum, and when AWS ended (or ends) its standard support (Lambda's
  * runtime deprecation policy, docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html): a date, `'retired'` for
  * runtimes deprecated before dates were published, or `null` for a supported runtime without an announced date.
- * The test `listRuntimes.test.ts` fails when the SDK gains a runtime this table does not mention, so a new runtime (or a
+ * Dates of nodejs24.x, python3.14, ruby3.4, java25 and dotnet10 as AWS's table gives them (mirrored by
+ * endoflife.date/aws-lambda, read 2026-12-07). The AL2-based runtimes keep the AL2 end of life (2026-06-30) until AWS
+ * publishes later dates for them. The test `listRuntimes.test.ts` fails when the SDK gains a runtime this table does not mention, so a new runtime (or a
  * new deprecation) is looked at before it is served.
  */
 export const RUNTIME_DEPRECATION: Readonly<Record<string, string | 'retired' | null>> = {
   nodejs: 'retired', 'nodejs4.3': 'retired', 'nodejs4.3-edge': 'retired', 'nodejs6.10': 'retired', 'nodejs8.10': 'retired',
   'nodejs10.x': 'retired', 'nodejs12.x': 'retired', 'nodejs14.x': 'retired',
   'nodejs16.x': '2024-06-12', 'nodejs18.x': '2025-09-01', 'nodejs20.x': '2026-04-30', 'nodejs22.x': '2027-04-30',
-  'nodejs24.x': null, 'nodejs26.x': null,
+  'nodejs24.x': '2028-04-30', 'nodejs26.x': null,
   'python2.7': 'retired', 'python3.6': 'retired', 'python3.7': 'retired',
   'python3.8': '2024-10-14', 'python3.9': '2025-12-15', 'python3.10': '2026-10-31', 'python3.11': '2027-06-30',
-  'python3.12': '2028-10-31', 'python3.13': '2029-06-30', 'python3.14': null, 'python3.15': null,
-  'ruby2.5': 'retired', 'ruby2.7': 'retired', 'ruby3.2': '2026-03-31', 'ruby3.3': '2027-03-31', 'ruby3.4': null, 'ruby4.0': null,
+  'python3.12': '2028-10-31', 'python3.13': '2029-06-30', 'python3.14': '2029-06-30', 'python3.15': null,
+  'ruby2.5': 'retired', 'ruby2.7': 'retired', 'ruby3.2': '2026-03-31', 'ruby3.3': '2027-03-31', 'ruby3.4': '2028-03-31', 'ruby4.0': null,
   java8: '2024-01-08', 'java8.al2': '2026-06-30', 'java8.al2023': null, java11: '2026-06-30', 'java11.al2023': null,
-  java17: '2026-06-30', 'java17.al2023': null, java21: '2029-06-30', java25: null,
+  java17: '2026-06-30', 'java17.al2023': null, java21: '2029-06-30', java25: '2029-06-30',
   'dotnetcore1.0': 'retired', 'dotnetcore2.0': 'retired', 'dotnetcore2.1': 'retired', 'dotnetcore3.1': '2023-04-03',
-  dotnet6: '2024-12-20', dotnet8: '2026-11-10', dotnet10: null,
+  dotnet6: '2024-12-20', dotnet8: '2026-11-10', dotnet10: '2028-11-14',
   'go1.x': '2024-01-08', provided: '2024-01-08', 'provided.al2': '2026-06-30', 'provided.al2023': null,
 };
 
