@@ -411,6 +411,21 @@ export function createRolloutEngine(deps: EngineDeps) {
       return `version ${a.FunctionVersion}${split.map(([v, x]) => ` with ${Math.round(x * 1000) / 10}% on version ${v}`).join('')}`;
     };
 
+    /** The failure when someone changed the alias away from `left` (the weight this rollout last set). */
+    const interfered = (current: AliasConfiguration, left: number, when: string) => {
+      const where = left <= 0 ? `version ${r.oldVersion}` : left >= 100 ? `version ${r.newVersion}` : `version ${r.oldVersion} with ${left}% on version ${r.newVersion}`;
+      return new RolloutInterfered(
+        `Alias ${alias} of ${fn} was changed outside this rollout: it routes to ${describeAlias(current)}, where the rollout left ${where}. ` +
+          `The rollout stopped ${when} and left the alias (and its provisioned concurrency) as it is; ` +
+          `start a new rollout once the alias serves one version.`,
+      );
+    };
+    /** During a bake: the alias must still be where this rollout left it. */
+    async function checkAliasUnchanged() {
+      const current = await getAlias();
+      if (!aliasIs(current, r.weight)) throw interfered(current, r.weight, `during the bake of step ${r.stepIndex + 1} of ${r.steps.length}`);
+    }
+
     async function applyStep(k: number) {
       const w = r.steps[k]!.weight;
       // The alias should still be where this rollout left it (or already where it is going, after a crash).
@@ -421,14 +436,7 @@ export function createRolloutEngine(deps: EngineDeps) {
       // a bake may be longer after a crash, never shorter.
       if (!resuming) await save({ pendingStep: k, pendingAt: deps.now() });
       const current = await getAlias();
-      if (!resuming && !aliasIs(current, left) && !aliasIs(current, w)) {
-        const where = left <= 0 ? `version ${r.oldVersion}` : left >= 100 ? `version ${r.newVersion}` : `version ${r.oldVersion} with ${left}% on version ${r.newVersion}`;
-        throw new RolloutInterfered(
-          `Alias ${alias} of ${fn} was changed outside this rollout: it routes to ${describeAlias(current)}, where the rollout left ${where}. ` +
-            `The rollout stopped before step ${k + 1} of ${r.steps.length} and left the alias (and its provisioned concurrency) as it is; ` +
-            `start a new rollout once the alias serves one version.`,
-        );
-      }
+      if (!resuming && !aliasIs(current, left) && !aliasIs(current, w)) throw interfered(current, left, `before step ${k + 1} of ${r.steps.length}`);
       if (!aliasIs(current, w)) await setAlias(w);
       await save({ stepIndex: k, weight: w, stepStartedAt: deps.now(), pausedMs: 0, pendingStep: null, pendingAt: null });
       await note({ kind: 'weight', step: k, weight: w, message: `${alias}: ${w}% on version ${r.newVersion}${w < 100 ? `, ${100 - w}% on version ${r.oldVersion}` : ''} (step ${k + 1} of ${r.steps.length})` });
@@ -467,6 +475,8 @@ export function createRolloutEngine(deps: EngineDeps) {
           await wait(id, r.state === 'PAUSED' ? intervalMs : Math.min(intervalMs, due - now), task.signal);
           const after = await reload();
           if (after.control) continue;
+          // A person's change to the alias (often an emergency rollback) is seen within one interval, and never undone.
+          await checkAliasUnchanged();
           const failed = await checkGates();
           checkedAt = deps.now();
           if (failed) return failed;

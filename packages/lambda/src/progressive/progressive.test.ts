@@ -415,11 +415,15 @@ describe('an alias changed outside the rollout', () => {
     const { h } = await start(clock);
     await seed(h);
     let armed = true;
+    let editedAt = 0;
     h.lambda.failWith = (cmd, input) => {
       const w = (input.RoutingConfig as { AdditionalVersionWeights?: Record<string, number> } | undefined)?.AdditionalVersionWeights?.['2'];
       if (armed && cmd === 'UpdateAlias' && w === 0.1) {
         armed = false;
-        clock.at(clock.now() + 120_000, () => h.lambda.send(new UpdateAliasCommand({ FunctionName: 'shop-orders', Name: 'live', ...edit }) as never));
+        clock.at(clock.now() + 120_000, () => {
+          editedAt = clock.now();
+          return h.lambda.send(new UpdateAliasCommand({ FunctionName: 'shop-orders', Name: 'live', ...edit }) as never);
+        });
       }
       return undefined;
     };
@@ -432,7 +436,9 @@ describe('an alias changed outside the rollout', () => {
     expect(alias(h)).toMatchObject(edit);
     const rollout = (await h.get(`/lambda/rollouts/${id}`)).body;
     expect(rollout).toMatchObject({ state: 'FAILED', phase: 'DONE', weight: 10 });
-    expect(rollout.events.at(-1)).toMatchObject({ kind: 'finished', message: expect.stringContaining('changed outside this rollout') });
+    expect(rollout.events.at(-1)).toMatchObject({ kind: 'finished', message: expect.stringContaining('stopped during the bake of step 1 of 3') });
+    // Seen within one gate interval (60 s by default), not only at the end of the 300 s bake.
+    expect(rollout.events.at(-1).at - editedAt).toBeLessThanOrEqual(60_000);
     // The alias is free: a new rollout is refused only because it is split (not because the old rollout still owns it).
     if (Object.keys(edit.RoutingConfig.AdditionalVersionWeights).length === 0) {
       const again = await deploy(h, { steps: [{ weight: 100 }] });
