@@ -7,85 +7,40 @@
 // one (v001) disabled, never a v003, the same task id, and no step that took effect done again.
 // The AWS fakes (packages/ecs FakeAws) live in this process behind packages/lambda's HTTP bridge, so their state
 // outlives the child; the kill points are deterministic (the bridge holds or reports the N-th call of a command).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAws } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
 import { startAwsBridge } from '../../packages/lambda/src/__fixtures__/awsBridge.js';
+import { bundleChild, finishedTask as finished, kill9, postJson as post, startChild as start } from '../support/childProcess.js';
 import { orcaEcsDeployBody } from './fixtures/ecsBodies.js';
 
-const bundleDir = fileURLToPath(new URL('./.test-bundle/', import.meta.url));
-let bundle: string;
+let bundle: Awaited<ReturnType<typeof bundleChild>>;
 const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'outrigger-kill9-'));
 
 beforeAll(async () => {
-  mkdirSync(bundleDir, { recursive: true });
-  bundle = path.join(bundleDir, `ecs-${process.pid}.mjs`);
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/ecsProcess.ts', import.meta.url))],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'silent',
-    plugins: [{ name: 'external-npm', setup: (b) => void b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@outrigger/') ? undefined : { path: a.path, external: true })) }],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  bundle = await bundleChild(fileURLToPath(new URL('./fixtures/ecsProcess.ts', import.meta.url)), fileURLToPath(new URL('./.test-bundle/', import.meta.url)), 'ecs');
 });
 afterAll(async () => {
   for (const c of children) await kill9(c);
   rmSync(dir, { recursive: true, force: true });
-  rmSync(bundle, { force: true });
+  bundle?.remove();
 });
 
-async function startChild(dbPath: string, bridgeUrl: string): Promise<{ child: ChildProcess; url: string }> {
+async function startChild(dbPath: string, bridgeUrl: string) {
   const config = {
     storage: { type: 'sqlite', path: dbPath },
     logging: { level: 'silent' },
     aws: { accounts: [{ name: 'prod', accountId: '123456789012', regions: ['us-east-1'] }] },
     ecs: { accounts: [{ name: 'prod', awsAccount: 'prod' }] },
   };
-  const child = spawn(process.execPath, [bundle], {
-    cwd: fileURLToPath(new URL('../../', import.meta.url)),
-    env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config), AWS_BRIDGE_URL: bridgeUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /LISTENING (\S+)/.exec((buf += d.toString()));
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`outrigger child exited with ${code ?? signal}`)));
-  });
-  return { child, url };
-}
-
-async function kill9(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await gone;
-}
-
-const json = async (url: string, init?: RequestInit) => {
-  const res = await fetch(url, init);
-  return { status: res.status, body: (await res.json()) as any };
-};
-const post = (url: string, body: unknown) => json(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-async function finished(url: string, id: string) {
-  for (;;) {
-    const { body } = await json(`${url}/task/${id}`);
-    if (body.status?.completed) return body;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const c = await start(bundle.file, config, { env: { AWS_BRIDGE_URL: bridgeUrl }, cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  children.push(c.child);
+  return c;
 }
 
 // Orca's deploy context for outrigger's one-call ECS deploy (artifact mode).
