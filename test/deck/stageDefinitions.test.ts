@@ -177,6 +177,29 @@ describe('Lambda progressive rollout: the shift plan', () => {
   });
 });
 
+describe('ECS deploy: load balancing and service discovery', () => {
+  const def = stageDefinitions.find((d) => d.key === 'outriggerEcsDeploy')!;
+  const hook = orcaWebhook(def) as { payload: string };
+  it('sends the target groups and service discovery registries as given, and empty lists by default', () => {
+    const base = sampleValues(def);
+    const empty = JSON.parse(evaluate(hook.payload, base));
+    expect(empty).toMatchObject({ targetGroupMappings: [], serviceDiscoveryAssociations: [] });
+    const filled = JSON.parse(
+      evaluate(hook.payload, {
+        ...base,
+        targetGroupMappings: '[{"containerName": "web", "containerPort": 8080, "targetGroup": "shop-web-tg"}]',
+        serviceDiscoveryAssociations: '[{"registry": {"arn": "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-abc"}, "containerName": "web", "containerPort": 8080}]',
+      }),
+    );
+    expect(filled.targetGroupMappings).toEqual([{ containerName: 'web', containerPort: 8080, targetGroup: 'shop-web-tg' }]);
+    expect(filled.serviceDiscoveryAssociations[0]).toMatchObject({ registry: { arn: expect.stringContaining('srv-abc') }, containerPort: 8080 });
+    for (const body of [empty, filled]) {
+      const parsed = (operations as any).ecsDeploy.body.safeParse(body);
+      expect(parsed.success, JSON.stringify(parsed.error)).toBe(true);
+    }
+  });
+});
+
 describe('stage timeouts', () => {
   // Orca's MonitorWebhookTask gives up after one hour unless the stage sets stageTimeoutMs (it is an
   // OverridableTimeoutRetryableTask: orca-webhook MonitorWebhookTask.java, `timeout = TimeUnit.HOURS.toMillis(1)`).
