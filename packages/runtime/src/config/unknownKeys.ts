@@ -100,9 +100,9 @@ const OTHER_SERVICES_TOP_LEVEL = new Set(
     'alicloud', 'appengine', 'artifact', 'azure', 'bakery', 'bitbucket', 'caching', 'cloudfoundry', 'cloudrun', 'credentials', 'dcos',
     'default', 'docker', 'dockerRegistry', 'echo', 'endpoints', 'executionHistory', 'feature', 'features', 'fiat', 'front50', 'gate',
     'gce', 'github', 'gitlab', 'google', 'hal', 'halyard', 'huaweicloud', 'igor', 'jenkins', 'kayenta', 'keel', 'kubernetes', 'ldap',
-    'management', 'metrics', 'netflix', 'oauth2', 'oci', 'okHttpClient', 'okhttp', 'orca', 'packer', 'pipelineTemplates', 'plugins',
+    'management', 'metrics', 'netflix', 'oauth', 'oauth2', 'oci', 'okHttpClient', 'okhttp', 'openstack', 'oracle', 'orca', 'packer', 'pipelineTemplates', 'plugins',
     'pollers', 'redis', 'retrofit', 'rosco', 'saml', 'security', 'services', 'spectator', 'spinnaker', 'spring', 'sql', 'tasks',
-    'tencentcloud', 'travis', 'webhook', 'webhooks', 'wercker', 'x509', 'yandex',
+    'tencentcloud', 'titus', 'travis', 'webhook', 'webhooks', 'wercker', 'x509', 'yandex',
   ].map((k) => k.toLowerCase()),
 );
 
