@@ -37,7 +37,7 @@ async function bakery(root, bake) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'outrigger-bake-bench-'));
   const configFile = path.join(dataDir, 'outrigger.yaml');
   // JSON is YAML: the config file `outrigger serve --config` reads.
-  writeFileSync(configFile, JSON.stringify({ dataDir, logging: { level: 'silent' }, bake: { defaultCloudProviderType: 'local', packer: { pollMillis: 50 }, ...bake } }));
+  writeFileSync(configFile, JSON.stringify({ dataDir, logging: { level: 'silent' }, bake: { defaultCloudProviderType: 'local', local: { enabled: true }, packer: { pollMillis: 50 }, ...bake } }));
   const s = await serve({ configFile, port: 0, host: '127.0.0.1', print: () => {} });
   return {
     url: s.url,

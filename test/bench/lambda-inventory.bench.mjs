@@ -238,7 +238,7 @@ export async function outrigger(n, changing, withFeed, server) {
     clouddriver: {},
     // The shipped defaults, plus the queue for (c).
     lambda: withFeed ? { inventory: { changeFeed: { queues: [{ account: 'prod', region: 'us-east-1', queueUrl }] } } } : {},
-    ecs: {},
+    ecs: { accounts: [] },
     bake: {},
     artifacts: { allowedHosts: [] },
   };

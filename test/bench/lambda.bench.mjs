@@ -95,26 +95,19 @@ async function cannon(url, seconds) {
 }
 
 export default async function ({ root }) {
-  const { compose } = await import(pathToFileURL(path.join(root, 'packages/server/dist/index.js')).href);
+  const { compose, ConfigSchema } = await import(pathToFileURL(path.join(root, 'packages/server/dist/index.js')).href);
   const cmds = await import('@aws-sdk/client-lambda');
   const rows = [];
   const fake = countingLambda(FUNCTIONS);
-  const config = {
-    server: { port: 0, host: '127.0.0.1', bodyLimit: '1mb', shutdownTimeoutSeconds: 5 },
+  // Through the schema, as a config file is: the defaults of every section are filled in.
+  const config = ConfigSchema.parse({
+    server: { port: 0, host: '127.0.0.1' },
     dataDir: path.join(root, '.outrigger-bench'),
     storage: { type: 'memory' },
     logging: { level: 'silent' },
-    auth: { fiat: { enabled: false, cacheSeconds: 10, timeoutMs: 5000 } },
-    aws: {
-      defaultRegions: [{ name: 'us-east-1' }],
-      accounts: [{ name: 'prod', accountId: '123456789012', regions: [{ name: 'us-east-1' }], lambdaEnabled: true, ecsEnabled: false, permissions: { READ: [], WRITE: [] } }],
-      client: { maxAttempts: 3 },
-    },
-    clouddriver: {},
+    aws: { accounts: [{ name: 'prod', accountId: '123456789012', regions: ['us-east-1'], lambdaEnabled: true }], client: { maxAttempts: 3 } },
     lambda: { inventory: { enabled: false } },
-    ecs: {},
-    bake: {},
-  };
+  });
   const composed = await compose({ config, aws: { client: () => fake } });
   const lambda = composed.providers.find((p) => p.name === 'lambda');
   const account = config.aws.accounts[0];

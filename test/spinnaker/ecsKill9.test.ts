@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAws } from '../../packages/ecs/src/__fixtures__/FakeAws.js';
 import { startAwsBridge } from '../../packages/lambda/src/__fixtures__/awsBridge.js';
-import { bundleChild, finishedTask as finished, kill9, postJson as post, startChild as start } from '../support/childProcess.js';
+import { bundleChild, finishedTask as finished, kill9, postJson as post, startChild as start } from '@outrigger/runtime/testing';
 import { orcaEcsDeployBody } from './fixtures/ecsBodies.js';
 
 let bundle: Awaited<ReturnType<typeof bundleChild>>;

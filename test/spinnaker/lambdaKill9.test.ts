@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsBridge } from '../../packages/lambda/src/__fixtures__/awsBridge.js';
 import { FakeCloudWatch } from '../../packages/lambda/src/__fixtures__/FakeCloudWatch.js';
 import { FakeLambda } from '../../packages/lambda/src/__fixtures__/FakeLambda.js';
-import { bundleChild, finishedTask as finished, kill9, postJson as post, startChild as start } from '../support/childProcess.js';
+import { bundleChild, finishedTask as finished, kill9, postJson as post, startChild as start } from '@outrigger/runtime/testing';
 
 let bundle: Awaited<ReturnType<typeof bundleChild>>;
 const children: ChildProcess[] = [];

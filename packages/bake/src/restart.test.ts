@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleChild, kill9, startChild as start, type Child } from '@outrigger/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsQueryEndpoint } from './__fixtures__/awsQueryEndpoint.js';
 import { fixtureTemplates, get, orcaBody, post, waitForEnd } from './__fixtures__/harness.js';
@@ -11,28 +11,12 @@ import { fixtureTemplates, get, orcaBody, post, waitForEnd } from './__fixtures_
 const pkgDir = fileURLToPath(new URL('../', import.meta.url));
 // Inside the package, so the bundle finds the shipped templates (../templates) and node_modules as the server does.
 const bundleDir = path.join(pkgDir, '.test-bundle');
-let bundle: string;
+let bundle: Awaited<ReturnType<typeof bundleChild>>;
 
 /** Starts the bundled outrigger (bake provider only) as a child process and resolves with its URL. */
-async function startChild(dataDir: string, bake: Record<string, unknown> = {}, more: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<{ child: ChildProcess; url: string }> {
+function startChild(dataDir: string, bake: Record<string, unknown> = {}, more: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<Child> {
   const config = { dataDir, logging: { level: 'silent' }, ...more.config, bake: { templatesDir: fixtureTemplates, packer: { pollMillis: 50 }, ...bake } };
-  const child = spawn(process.execPath, [bundle], { env: { ...process.env, ...more.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /LISTENING (\S+)/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`outrigger child exited with ${code}`)));
-  });
-  return { child, url };
-}
-
-async function kill9(child: ChildProcess) {
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await gone;
+  return start(bundle.file, config, more.env ? { env: more.env } : {});
 }
 
 /** Live (non-zombie) processes of a process group, from /proc: Packer, its plugins, shell-local scripts. */
@@ -68,31 +52,12 @@ describe('restart: SIGKILL outrigger mid-bake', () => {
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
   beforeAll(async () => {
-    mkdirSync(bundleDir, { recursive: true });
-    bundle = path.join(bundleDir, `bakery-${process.pid}.mjs`);
-    await build({
-      entryPoints: [fileURLToPath(new URL('./__fixtures__/bakeryProcess.ts', import.meta.url))],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'external-npm',
-          setup(b) {
-            b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@outrigger/') ? undefined : { path: args.path, external: true }));
-          },
-        },
-      ],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
+    bundle = await bundleChild(fileURLToPath(new URL('./__fixtures__/bakeryProcess.ts', import.meta.url)), bundleDir, 'bakery');
   });
   afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    rmSync(bundle, { force: true });
+    bundle?.remove();
   });
 
   it('re-attaches to the running Packer and finishes the same bake id with exactly one Packer run', async () => {

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
-import { build } from 'esbuild';
-import { createTestPostgres } from '@outrigger/runtime/testing';
+import { bundleChild, createTestPostgres, finishedTask, json, kill9, startChild as start, type Child } from '@outrigger/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsBridge } from '../__fixtures__/awsBridge.js';
 import { FakeCloudWatch } from '../__fixtures__/FakeCloudWatch.js';
@@ -17,13 +16,12 @@ import { FakeLambda } from '../__fixtures__/FakeLambda.js';
 // the child.
 
 const pkgDir = fileURLToPath(new URL('../../', import.meta.url));
-const bundleDir = path.join(pkgDir, '.test-bundle');
-let bundle: string;
+let bundle: Awaited<ReturnType<typeof bundleChild>>;
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-async function startChild(dataDir: string, bridgeUrl: string, storage?: Record<string, unknown>): Promise<{ child: ChildProcess; url: string }> {
+async function startChild(dataDir: string, bridgeUrl: string, storage?: Record<string, unknown>): Promise<Child> {
   const config = {
     dataDir,
     logging: { level: 'silent' },
@@ -31,51 +29,13 @@ async function startChild(dataDir: string, bridgeUrl: string, storage?: Record<s
     aws: { accounts: [{ name: 'prod', accountId: '123456789012', regions: ['us-east-1'], lambdaEnabled: true }] },
     lambda: { inventory: { enabled: false } },
   };
-  const child = spawn(process.execPath, [bundle], {
-    env: { ...process.env, OUTRIGGER_TEST_CONFIG: JSON.stringify(config), AWS_BRIDGE_URL: bridgeUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /LISTENING (\S+)/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`outrigger child exited with ${code}`)));
-  });
-  return { child, url };
-}
-
-async function kill9(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await gone;
+  const c = await start(bundle.file, config, { env: { AWS_BRIDGE_URL: bridgeUrl } });
+  children.push(c.child);
+  return c;
 }
 
 beforeAll(async () => {
-  mkdirSync(bundleDir, { recursive: true });
-  bundle = path.join(bundleDir, `rollout-${process.pid}.mjs`);
-  await build({
-    entryPoints: [fileURLToPath(new URL('../__fixtures__/rolloutProcess.ts', import.meta.url))],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'external-npm',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@outrigger/') ? undefined : { path: args.path, external: true }));
-        },
-      },
-    ],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  bundle = await bundleChild(fileURLToPath(new URL('../__fixtures__/rolloutProcess.ts', import.meta.url)), path.join(pkgDir, '.test-bundle'), 'rollout');
 });
 const pg = await createTestPostgres();
 
@@ -83,7 +43,7 @@ afterAll(async () => {
   for (const c of children) await kill9(c);
   await pg?.drop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  rmSync(bundle, { force: true });
+  bundle?.remove();
 });
 
 async function seededFakes() {
@@ -96,18 +56,8 @@ async function seededFakes() {
   return { lambda, cloudwatch: new FakeCloudWatch() };
 }
 
-const json = async (url: string, init?: RequestInit) => {
-  const res = await fetch(url, init);
-  return { status: res.status, body: (await res.json()) as any };
-};
 
-async function waitForTask(url: string, id: string) {
-  for (;;) {
-    const { body } = await json(`${url}/task/${id}`);
-    if (body.status?.completed) return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitForTask = finishedTask;
 
 const STEPS = [{ weight: 10, bakeSeconds: 2 }, { weight: 40, bakeSeconds: 2 }, { weight: 70, bakeSeconds: 2 }, { weight: 100 }];
 const weightOf = (e: { version: string; weights: Record<string, number> }) => (e.version === '2' ? 100 : Math.round((e.weights['2'] ?? 0) * 100));

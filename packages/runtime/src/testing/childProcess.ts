@@ -1,5 +1,5 @@
-// Real outrigger child processes for the restart and kill -9 tests: a fixture entry (composing some providers, config
-// from OUTRIGGER_TEST_CONFIG, printing `LISTENING <url>`) bundled with esbuild at test time, started, killed, polled.
+// Real outrigger child processes for the restart and kill -9 tests (packages and test/): a fixture entry (composing
+// some providers, config from OUTRIGGER_TEST_CONFIG, printing `LISTENING <url>`) bundled with esbuild at test time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
